@@ -1,0 +1,1 @@
+"""Settings: ``base`` (everything, read from the environment), ``test`` and ``production`` on top."""
