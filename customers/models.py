@@ -143,7 +143,9 @@ class Customer(models.Model):
                 violation_error_message="The credit limit cannot be negative.",
             ),
             models.CheckConstraint(
-                condition=Q(depth__lte=MAX_DEPTH), name="customer_depth_max", violation_error_message=(
+                condition=Q(depth__lte=MAX_DEPTH),
+                name="customer_depth_max",
+                violation_error_message=(
                     "QuickBooks allows at most 4 levels of sub-customers under a customer."
                 ),
             ),
@@ -190,3 +192,5 @@ class CustomerNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.customer} ({self.created_at:%Y-%m-%d})"
+
+

@@ -25,7 +25,9 @@ class TaxCode(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     description = models.CharField(max_length=255, blank=True)
-    rate = models.DecimalField(max_digits=6, decimal_places=4, default=Decimal("0"), help_text="Percent, e.g. 8.25")
+    rate = models.DecimalField(
+        max_digits=6, decimal_places=4, default=Decimal("0"), help_text="Percent, e.g. 8.25"
+    )
     is_active = models.BooleanField("active", default=True)
 
     class Meta:
@@ -56,7 +58,9 @@ class Item(models.Model):
     unit_price = models.DecimalField(**MONEY, default=ZERO)
     taxable = models.BooleanField(default=True)
     income_account = models.CharField(
-        max_length=100, blank=True, help_text="QuickBooks income account name; blank = the configured default."
+        max_length=100,
+        blank=True,
+        help_text="QuickBooks income account name; blank = the configured default.",
     )
     quantity_on_hand = models.DecimalField(**QTY, default=Decimal("0"), editable=False)
     is_active = models.BooleanField("active", default=True)
@@ -121,7 +125,11 @@ class Sale(Document):
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="sales",
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales",
         help_text="Blank for a walk-in cash sale.",
     )
     customer_po = models.CharField("customer PO number", max_length=30, blank=True)
@@ -136,8 +144,13 @@ class Sale(Document):
     # Account charges only: total - payments - store credit applied. Cash sales are paid in full.
     balance_due = models.DecimalField(**MONEY, default=ZERO, editable=False)
     credit_override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        editable=False, help_text="Manager who allowed this charge beyond the customer's credit limit.",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Manager who allowed this charge beyond the customer's credit limit.",
     )
     credit_override_reason = models.CharField(max_length=255, blank=True, editable=False)
 
@@ -185,11 +198,13 @@ class LineBase(models.Model):
 def _line_constraints(prefix: str) -> list[models.BaseConstraint]:
     return [
         models.CheckConstraint(
-            condition=Q(quantity__gt=0), name=f"{prefix}_qty_positive",
+            condition=Q(quantity__gt=0),
+            name=f"{prefix}_qty_positive",
             violation_error_message="Quantities must be greater than zero.",
         ),
         models.CheckConstraint(
-            condition=Q(unit_price__gte=0), name=f"{prefix}_price_not_negative",
+            condition=Q(unit_price__gte=0),
+            name=f"{prefix}_price_not_negative",
             violation_error_message="A price cannot be negative.",
         ),
     ]
@@ -225,7 +240,8 @@ class Payment(models.Model):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gt=0) | Q(is_void=True), name="payment_amount_positive",
+                condition=Q(amount__gt=0) | Q(is_void=True),
+                name="payment_amount_positive",
                 violation_error_message="A payment amount must be greater than zero.",
             ),
             models.CheckConstraint(
@@ -249,11 +265,13 @@ class PaymentAllocation(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="allocation_amount_positive",
+                condition=Q(amount__gt=0),
+                name="allocation_amount_positive",
                 violation_error_message="An allocation must be greater than zero.",
             ),
             models.UniqueConstraint(
-                fields=["payment", "sale"], name="allocation_once_per_sale",
+                fields=["payment", "sale"],
+                name="allocation_once_per_sale",
                 violation_error_message="A payment is applied to a sale at most once; change that amount instead.",
             ),
         ]
@@ -323,7 +341,8 @@ class CreditApplication(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="creditapp_amount_positive",
+                condition=Q(amount__gt=0),
+                name="creditapp_amount_positive",
                 violation_error_message="An applied credit must be greater than zero.",
             )
         ]

@@ -40,11 +40,19 @@ CREATE TABLE IF NOT EXISTS entity (
     customer_id INTEGER,              -- CustomerRef for transactions
     updated_at TEXT NOT NULL,         -- MetaData.LastUpdatedTime as ISO-8601 UTC (sortable)
     doc TEXT NOT NULL,                -- the JSON document
+    voided INTEGER NOT NULL DEFAULT 0,        -- voided transaction (amounts zeroed, still queryable)
+    ar_cents INTEGER NOT NULL DEFAULT 0,      -- transaction's effect on its customer's A/R balance
+    opening_cents INTEGER NOT NULL DEFAULT 0, -- customer's opening balance (write-on-create)
     PRIMARY KEY (realm, type, id)
 );
 CREATE INDEX IF NOT EXISTS entity_updated ON entity(realm, updated_at);
 CREATE INDEX IF NOT EXISTS entity_name ON entity(realm, name);
 CREATE INDEX IF NOT EXISTS entity_customer ON entity(realm, type, customer_id);
+CREATE INDEX IF NOT EXISTS entity_type_updated ON entity(realm, type, updated_at, id);
+CREATE INDEX IF NOT EXISTS entity_listing ON entity(realm, type, deleted, active, id);
+CREATE INDEX IF NOT EXISTS entity_txn_listing ON entity(realm, type, deleted, id);
+CREATE INDEX IF NOT EXISTS entity_ar ON entity(realm, customer_id, deleted);
+CREATE INDEX IF NOT EXISTS entity_parent ON entity(realm, type, parent_id);
 """
 
 
@@ -100,6 +108,37 @@ class SandboxDB:
             conn.execute("COMMIT")
         finally:
             self._local.depth = 0
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing block: a transaction, or a savepoint inside an open one.
+
+        A failing batch item or a rejected write inside a request's transaction rolls back only
+        its own changes (the request's requestid row and the other batch items survive).
+        """
+        depth = getattr(self._local, "depth", 0)
+        if not depth:
+            with self.transaction() as conn:
+                yield conn
+            return
+        conn = self.conn
+        name = f"sp{depth}"
+        conn.execute(f"SAVEPOINT {name}")
+        self._local.depth = depth + 1
+        try:
+            yield conn
+        except BaseException:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE {name}")
+        finally:
+            self._local.depth = depth
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(getattr(self._local, "depth", 0))
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

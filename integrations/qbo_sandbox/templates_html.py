@@ -17,7 +17,8 @@ main{max-width:34rem;margin:3rem auto;background:#fff;border-radius:8px;padding:
 h1{font-size:1.3rem;margin-top:0} .muted{color:#59636e;font-size:.9rem}
 ul.scopes{padding-left:1.2rem} label{display:block;margin:.4rem 0}
 .buttons{display:flex;gap:.75rem;margin-top:1.5rem}
-button{font-size:1rem;padding:.55rem 1.3rem;border-radius:6px;border:1px solid #8c959f;background:#fff;cursor:pointer}
+button{font-size:1rem;padding:.55rem 1.3rem;border-radius:6px;border:1px solid #8c959f;
+       background:#fff;cursor:pointer}
 button.primary{background:#2ca01c;border-color:#2ca01c;color:#fff}
 .error{color:#b42318}
 """

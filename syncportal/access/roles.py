@@ -19,7 +19,7 @@ V = ("view",)
 ALL = ("view", "add", "change", "delete")
 
 _FRONT_DESK = [
-    ("customers", "customer", VAC + ("merge",)),
+    ("customers", "customer", (*VAC, "merge")),
     ("customers", "customernote", VAC),
     ("customers", "customertype", V),
     ("customers", "duplicatecandidate", ("view", "change")),
@@ -35,6 +35,10 @@ _FRONT_DESK = [
     ("sales", "creditapplication", VAC),
     ("sales", "item", V),
     ("sales", "taxcode", V),
+    ("integrations", "fieldmapping", V),
+    ("integrations", "matchrule", V),
+    ("integrations", "syncsettings", V),
+    ("integrations", "configchange", V),
 ]
 
 _BOOKKEEPING = [
@@ -106,6 +110,9 @@ def sync_roles(apps=None) -> None:
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    if getattr(sender, "label", "") != "access":
+    from django.apps import apps
+
+    # Run once, after the last app's permissions exist (post_migrate fires app by app).
+    if getattr(sender, "label", "") != list(apps.get_app_configs())[-1].label:
         return
     sync_roles()

@@ -171,4 +171,15 @@ LOGGING = {
 }
 
 # Called (dotted path) after a transaction that wrote outbox rows commits: wakes the push drain.
-OUTBOX_COMMIT_HOOK = env("OUTBOX_COMMIT_HOOK", default="")
+OUTBOX_COMMIT_HOOK = env("OUTBOX_COMMIT_HOOK", default="integrations.tasks.wake_push")
+
+# --- Duplicate customers -------------------------------------------------------------------------
+# Scores are 0..1 (customers/matching/scoring.py). Pairs at or above the review threshold go to the
+# admin's review queue; at or above the auto-suggest threshold they are flagged "likely duplicate".
+DEDUPE_REVIEW_THRESHOLD = env.float("DEDUPE_REVIEW_THRESHOLD", default=0.5)
+DEDUPE_AUTO_SUGGEST_THRESHOLD = env.float("DEDUPE_AUTO_SUGGEST_THRESHOLD", default=0.9)
+DEDUPE_PHONE_COUNTRY_CODE = env("DEDUPE_PHONE_COUNTRY_CODE", default="1")  # for numbers typed without "+"
+# Recomputes a customer's balance after a merge or its undo (dotted path: customers never imports sales).
+CUSTOMER_BALANCE_REFRESH = "sales.services.balances.customer_balance_refresh"
+# Relations ("app_label.model.field") a merge leaves with the duplicate instead of moving them.
+CUSTOMER_MERGE_KEEP_RELATIONS: list[str] = []

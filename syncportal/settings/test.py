@@ -1,4 +1,4 @@
-"""Test settings: fast hashing, no throttling lockouts between tests, tasks run through the real ORM broker."""
+"""Test settings: fast hashing, quick lockouts, an in-memory SQLite database unless DATABASE_URL is set."""
 
 from syncportal.settings.base import *  # noqa: F403
 from syncportal.settings.base import DATABASES, env

@@ -28,9 +28,18 @@ class SigningKey:
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             ).decode("ascii")
             db.set_meta(_META_KEY, pem)
-        self._private = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
+        # The key is our own (generated above, kept in our own db): skip OpenSSL's slow consistency check.
+        self._private = serialization.load_pem_private_key(
+            pem.encode("ascii"), password=None, unsafe_skip_rsa_key_validation=True
+        )
         numbers = self._private.public_key().public_numbers()
-        self._jwk = {"kty": "RSA", "use": "sig", "alg": "RS256", "n": _b64url_uint(numbers.n), "e": _b64url_uint(numbers.e)}
+        self._jwk = {
+            "kty": "RSA",
+            "use": "sig",
+            "alg": "RS256",
+            "n": _b64url_uint(numbers.n),
+            "e": _b64url_uint(numbers.e),
+        }
         # RFC 7638 thumbprint as the kid: stable for the key, different for a new sandbox.
         canonical = json.dumps({k: self._jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"))
         self.kid = base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()

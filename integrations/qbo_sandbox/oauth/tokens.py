@@ -184,7 +184,8 @@ class TokenStore:
 
     def replace_refresh(self, conn, row_id: int, successor_id: int, now: float) -> None:
         conn.execute(
-            "UPDATE oauth_refresh SET replaced_at = ?, successor_id = ? WHERE id = ?", (now, successor_id, row_id)
+            "UPDATE oauth_refresh SET replaced_at = ?, successor_id = ? WHERE id = ?",
+            (now, successor_id, row_id),
         )
 
     def extend_refresh(self, conn, row_id: int, expires_at: float) -> None:
@@ -203,7 +204,9 @@ class TokenStore:
         conn.execute("UPDATE oauth_access SET hash = ? WHERE id = ?", (token_hash(value), row_id))
         return value, expires_at
 
-    def recent_access_from(self, conn, source_hash: str, since: float, now: float) -> tuple[str, float] | None:
+    def recent_access_from(
+        self, conn, source_hash: str, since: float, now: float
+    ) -> tuple[str, float] | None:
         row = conn.execute(
             "SELECT id, nonce, expires_at FROM oauth_access WHERE source_hash = ? AND issued_at >= ?"
             " AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1",
@@ -223,7 +226,9 @@ class TokenStore:
 
     # -- realm-level state ----------------------------------------------------------------------
     def admin_lost(self, conn, realm_id: str) -> bool:
-        row = conn.execute("SELECT admin_lost FROM oauth_realm_access WHERE realm_id = ?", (realm_id,)).fetchone()
+        row = conn.execute(
+            "SELECT admin_lost FROM oauth_realm_access WHERE realm_id = ?", (realm_id,)
+        ).fetchone()
         return bool(row and row[0])
 
     def set_admin_lost(self, conn, realm_id: str, lost: bool) -> None:

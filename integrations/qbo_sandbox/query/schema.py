@@ -8,9 +8,7 @@ entity carries). Lookups are case-insensitive and return the canonical spelling,
 from __future__ import annotations
 
 # Carried by every entity. The two dotted names are the only dotted properties QBO accepts.
-_COMMON = (
-    "Id SyncToken domain sparse MetaData MetaData.CreateTime MetaData.LastUpdatedTime",
-)
+_COMMON = ("Id SyncToken domain sparse MetaData MetaData.CreateTime MetaData.LastUpdatedTime",)
 
 _PERSON = (
     "DisplayName Title GivenName MiddleName FamilyName Suffix CompanyName PrintOnCheckName Active",
@@ -101,7 +99,10 @@ ENTITY_PROPERTIES: dict[str, frozenset[str]] = {
 
 # Entities whose queries return only Active=true rows unless the WHERE clause mentions Active (§4.7).
 NAME_LIST_ENTITIES: frozenset[str] = frozenset(
-    {"Customer", "Vendor", "Employee", "Item", "Account", "PaymentMethod", "Term", "Class", "Department", "TaxCode"}
+    {
+        *("Customer", "Vendor", "Employee", "Item", "Account"),
+        *("PaymentMethod", "Term", "Class", "Department", "TaxCode"),
+    }
 )
 
 # The property the server's lower-cased ``entity.name`` column is computed from.

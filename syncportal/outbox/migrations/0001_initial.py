@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,43 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='OutboxEntry',
+            name="OutboxEntry",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('entity', models.CharField(max_length=60)),
-                ('object_id', models.BigIntegerField()),
-                ('operation', models.CharField(choices=[('create', 'Create'), ('update', 'Update'), ('deactivate', 'Deactivate'), ('delete', 'Delete'), ('void', 'Void'), ('merge', 'Merge')], max_length=12)),
-                ('changed_fields', models.JSONField(blank=True, default=list)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("entity", models.CharField(max_length=60)),
+                ("object_id", models.BigIntegerField()),
+                (
+                    "operation",
+                    models.CharField(
+                        choices=[
+                            ("create", "Create"),
+                            ("update", "Update"),
+                            ("deactivate", "Deactivate"),
+                            ("delete", "Delete"),
+                            ("void", "Void"),
+                            ("merge", "Merge"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("changed_fields", models.JSONField(blank=True, default=list)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outbox entry',
-                'verbose_name_plural': 'outbox entries',
-                'indexes': [models.Index(fields=['entity', 'object_id'], name='outbox_entity_obj')],
+                "verbose_name": "outbox entry",
+                "verbose_name_plural": "outbox entries",
+                "indexes": [models.Index(fields=["entity", "object_id"], name="outbox_entity_obj")],
             },
         ),
     ]

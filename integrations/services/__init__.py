@@ -1,0 +1,1 @@
+"""Writes of the integrations app (connection, configuration, failure handling)."""

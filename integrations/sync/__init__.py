@@ -1,0 +1,1 @@
+"""The sync engine: push (outbox → QuickBooks), pull (webhooks/CDC → local), reconcile."""

@@ -1,0 +1,88 @@
+"""Client-side pacing so SyncPortal stays under Intuit's per-company limits and never sees a 429.
+
+Limits (SYNC_RULES §1.1): 500 requests/min per company, each batch item counting as a request (the
+conservative reading), and 40 batch requests/min. The limiter keeps a sliding log of the last
+minute's calls. Only the worker holding the company's lease calls QuickBooks, and the log travels
+with the lease (``QBOConnection.recent_calls``), so the budget holds across workers and hosts.
+
+``QBO_CLOCK_SCALE`` compresses the limiter's minute for benchmarks against a sandbox started with
+``--time-scale`` (an hour of QuickBooks time in minutes); it is 1 everywhere else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+from django.conf import settings
+
+WINDOW = 60.0
+
+
+class RealmLimiter:
+    def __init__(
+        self,
+        *,
+        per_minute: int | None = None,
+        batches_per_minute: int | None = None,
+        history: list[list[float]] | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        # A small safety margin below Intuit's numbers absorbs clock skew between us and QuickBooks.
+        self.per_minute = per_minute or getattr(settings, "QBO_REQUESTS_PER_MINUTE", 490)
+        self.batches_per_minute = batches_per_minute or getattr(settings, "QBO_BATCHES_PER_MINUTE", 39)
+        self.scale = float(getattr(settings, "QBO_CLOCK_SCALE", 1.0))
+        self._clock = clock
+        self._sleep = sleep
+        # (timestamp, cost, is_batch) of the calls in the last window
+        self._log: deque[tuple[float, int, bool]] = deque(
+            (float(t), int(c), bool(b)) for t, c, b in (history or [])
+        )
+        self.waited = 0.0
+
+    @property
+    def window(self) -> float:
+        return WINDOW / self.scale
+
+    def _trim(self, now: float) -> None:
+        while self._log and self._log[0][0] <= now - self.window:
+            self._log.popleft()
+
+    def _wait_needed(self, now: float, cost: int, is_batch: bool) -> float:
+        self._trim(now)
+        used = sum(c for _, c, _ in self._log)
+        wait = 0.0
+        if used + cost > self.per_minute:
+            # Wait until enough of the oldest calls leave the window.
+            excess = used + cost - self.per_minute
+            freed = 0
+            for ts, c, _ in self._log:
+                freed += c
+                if freed >= excess:
+                    wait = max(wait, ts + self.window - now)
+                    break
+        if is_batch:
+            batches = [ts for ts, _, b in self._log if b]
+            if len(batches) + 1 > self.batches_per_minute:
+                wait = max(wait, batches[len(batches) - self.batches_per_minute] + self.window - now)
+        return max(0.0, wait)
+
+    def pace(self, cost: int, is_batch: bool) -> None:
+        """Block until ``cost`` more requests fit, then record them."""
+        if cost > self.per_minute:
+            raise ValueError("a single call cannot cost more than the per-minute budget")
+        while True:
+            now = self._clock()
+            wait = self._wait_needed(now, cost, is_batch)
+            if wait <= 0:
+                self._log.append((now, cost, is_batch))
+                return
+            self.waited += wait
+            self._sleep(wait + 0.001)
+
+    def history(self) -> list[list[float]]:
+        """The last window's calls, to store with the lease for the next holder."""
+        self._trim(self._clock())
+        return [[ts, c, int(b)] for ts, c, b in self._log]

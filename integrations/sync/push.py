@@ -1,0 +1,227 @@
+"""Push stage: outbox → QuickBooks, exactly once, in dependency order, through batch requests.
+
+One drain per company at a time (a lease on the connection row, held by a conditional UPDATE, safe
+with several django-q2 clusters on several hosts). Each batch is written to the intent ledger
+(``PushBatch``) and committed *before* it is sent with a deterministic ``requestid``; if the worker
+dies anywhere after that, the next drain re-sends the identical request and QuickBooks replays its
+first answer instead of creating anything twice. A record QuickBooks refuses becomes a
+``SyncFailure`` and never blocks the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.models.connection import QBOConnection
+from integrations.models.sync import PushBatch
+from integrations.qbo import errors
+from integrations.qbo.contracts import BatchOp
+from integrations.services.connection import gateway_for
+from integrations.sync import lease, plan, records
+from integrations.sync.builders import build_operation, load_refs, missing_dependencies, refresh_refs
+from integrations.sync.limiter import RealmLimiter
+from syncportal.outbox.models import OutboxEntry
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 30
+CHUNK = 900  # outbox rows planned at once; memory stays flat however long the queue is
+REQUEST_NAMESPACE = uuid.UUID("6b1f3f5e-8a53-4c0e-9d7e-5f2a4f3c9a10")
+
+
+@dataclass
+class DrainResult:
+    pushed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    batches: int = 0
+    busy: bool = False  # another worker holds the company's lease
+    stopped: str = ""  # why the drain stopped early (throttled, unavailable, reconnect)
+    calls: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class StopDrain(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 120.0) -> DrainResult:
+    """Push everything pending for one company (until done or ``time_budget`` seconds pass)."""
+    result = DrainResult()
+    owner = owner or f"{lease.host_id()}:{uuid.uuid4().hex[:8]}"
+    connection = lease.acquire(connection_id, owner)
+    if connection is None:
+        result.busy = True
+        return result
+    limiter = RealmLimiter(history=connection.recent_calls)
+    gateway = gateway_for(connection, pace=limiter.pace)
+    deadline = time.monotonic() + time_budget
+    try:
+        if not _may_send(connection, result):
+            return result
+        refs_cache: dict = {}
+        for batch in PushBatch.objects.filter(
+            connection=connection, status=PushBatch.Status.IN_FLIGHT
+        ).order_by("id"):
+            _send(connection, gateway, batch, result)
+        while time.monotonic() < deadline:
+            lease.renew(connection.pk, owner)
+            entries = list(
+                OutboxEntry.objects.filter(id__gt=connection.outbox_position).order_by("id")[:CHUNK]
+            )
+            changes = plan.coalesce(entries)
+            records.add_due_retries(connection, changes)
+            if not changes:
+                break
+            _push_changes(connection, gateway, changes, refs_cache, result)
+            if entries:
+                QBOConnection.objects.filter(pk=connection.pk).update(
+                    outbox_position=entries[-1].id, last_push_at=timezone.now()
+                )
+                connection.outbox_position = entries[-1].id
+            if len(entries) < CHUNK:
+                break
+    except StopDrain as stop:
+        result.stopped = stop.reason
+    finally:
+        result.calls = gateway.calls
+        lease.release(connection.pk, owner, limiter.history())
+    return result
+
+
+def _may_send(connection: QBOConnection, result: DrainResult) -> bool:
+    if not connection.is_usable or not connection.sync_enabled:
+        result.stopped = "paused" if connection.is_usable else "reconnect"
+        return False
+    if connection.paused_until and connection.paused_until > timezone.now():
+        result.stopped = "throttled"
+        return False
+    return True
+
+
+def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult) -> None:
+    found = plan.load_records(changes)
+    refs = load_refs(connection, gateway, refs_cache)
+    pending: list[tuple[plan.Change, object]] = []
+    for key, change in changes.items():
+        record = found.get(key)
+        if record is None:
+            records.skip(connection, change, "the record no longer exists here")
+            result.skipped += 1
+            continue
+        pending.append((change, record))
+    _add_dependencies(changes, pending, refs)
+    for wave in plan.waves(pending):
+        refs = refresh_refs(connection, refs)
+        ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
+        for change, record in wave:
+            built = build_operation(connection, change, record, refs)
+            if built.skip_reason:
+                records.skip(connection, change, built.skip_reason)
+                result.skipped += 1
+            elif built.blocked_by:
+                records.fail_dependency(connection, change, record, built.blocked_by)
+                result.failed += 1
+            else:
+                ops.append((change, record, built.op, built.meta))
+        for start in range(0, len(ops), BATCH_SIZE):
+            chunk = ops[start : start + BATCH_SIZE]
+            batch = _record_intent(connection, chunk)
+            _send(connection, gateway, batch, result)
+
+
+def _add_dependencies(changes, pending, refs) -> None:
+    """A sale needs its customer and items in QuickBooks (even customers not flagged for sync);
+    a sub-customer needs its parent. Add whatever is missing, up to the deepest parent chain."""
+    frontier = list(pending)
+    for _ in range(6):
+        wanted = {}
+        for change, record in frontier:
+            for key in missing_dependencies(change, record, refs):
+                if key not in changes and key not in wanted:
+                    wanted[key] = plan.Change(*key, operations=["create"], force=True)
+            parent_id = getattr(record, "parent_id", None)
+            key = ("customers.customer", parent_id)
+            if parent_id and parent_id not in refs.customers and key not in changes and key not in wanted:
+                wanted[key] = plan.Change(*key, operations=["create"], force=True)
+        if not wanted:
+            return
+        found = plan.load_records(wanted)
+        frontier = [(wanted[key], record) for key, record in found.items()]
+        changes.update({key: wanted[key] for key in found})
+        pending.extend(frontier)
+
+
+def _record_intent(connection, chunk) -> PushBatch:
+    """Commit the request before sending it: the crash-safe half of exactly-once."""
+    items, body_items = [], []
+    for index, (change, _record, op, meta) in enumerate(chunk):
+        bid = f"b{index}"
+        item = {"bId": bid, "operation": op.operation, op.qbo_type: op.body}
+        if op.options:
+            item["optionsData"] = op.options
+        body_items.append(item)
+        items.append(
+            {
+                "bId": bid,
+                "entity": change.entity,
+                "object_id": change.object_id,
+                "qbo_type": op.qbo_type,
+                "operation": change.last_operation,
+                "batch_operation": op.operation,
+                "first_at": change.first_at.isoformat() if change.first_at else "",
+                **meta,
+            }
+        )
+    with transaction.atomic():
+        batch = PushBatch.objects.create(
+            connection=connection,
+            request_id=str(uuid.uuid4()),
+            body={"BatchItemRequest": body_items},
+            items=items,
+        )
+        # Deterministic from the ledger row: a re-send after a crash carries the same requestid.
+        batch.request_id = str(uuid.uuid5(REQUEST_NAMESPACE, f"{connection.realm_id}:{batch.pk}"))
+        batch.save(update_fields=["request_id"])
+    return batch
+
+
+def _send(connection, gateway, batch: PushBatch, result: DrainResult) -> None:
+    ops = [
+        BatchOp(
+            bid=item["bId"],
+            operation=item["operation"],
+            qbo_type=next(k for k in item if k not in {"bId", "operation", "optionsData"}),
+            body=item[next(k for k in item if k not in {"bId", "operation", "optionsData"})],
+            options=item.get("optionsData", ""),
+        )
+        for item in batch.body["BatchItemRequest"]
+    ]
+    PushBatch.objects.filter(pk=batch.pk).update(sent_attempts=batch.sent_attempts + 1)
+    started = time.monotonic()
+    try:
+        answers = gateway.batch(ops, request_id=batch.request_id)
+    except errors.RateLimited:
+        records.pause(connection, seconds=60, reason="QuickBooks asked us to slow down (429)")
+        raise StopDrain("throttled") from None
+    except errors.ReconnectRequired:
+        raise StopDrain("reconnect") from None
+    except errors.QBOError as exc:
+        # Outcome unknown (timeout, 5xx): the intent stays in flight and is re-sent, same requestid.
+        result.errors.append(str(exc))
+        raise StopDrain("unavailable") from exc
+    duration_ms = int((time.monotonic() - started) * 1000)
+    result.batches += 1
+    with transaction.atomic():
+        ok, failed = records.apply_batch(connection, batch, answers, duration_ms)
+        PushBatch.objects.filter(pk=batch.pk).update(status=PushBatch.Status.DONE, finished_at=timezone.now())
+    result.pushed += ok
+    result.failed += failed

@@ -1,0 +1,200 @@
+"""What a push leaves behind: links, events, failures. Called inside the drain's transactions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.models.connection import QBOConnection
+from integrations.models.sync import Direction, PushBatch, QBOLink, SyncEvent, SyncFailure
+from integrations.qbo.contracts import BatchResult
+from integrations.sync import outcomes
+from integrations.sync.plan import ENTITY_MODELS, Change
+
+ACTIVE = [SyncFailure.Status.OPEN, SyncFailure.Status.RETRYING]
+
+
+def label_for(entity: str, object_id: int) -> str:
+    model = ENTITY_MODELS.get(entity)
+    if model is None:
+        return f"{entity} #{object_id}"
+    record = model.objects.filter(pk=object_id).first()
+    name = model._meta.verbose_name.capitalize()
+    return f"{name} ‘{record}’" if record else f"{name} #{object_id}"
+
+
+def skip(connection: QBOConnection, change: Change, reason: str) -> None:
+    SyncEvent.objects.create(
+        connection=connection,
+        direction=Direction.PUSH,
+        entity=change.entity,
+        object_id=change.object_id,
+        operation=change.last_operation,
+        outcome=SyncEvent.Outcome.SKIPPED,
+        summary={"reason": reason},
+    )
+    # A record that is skipped on purpose no longer needs attention.
+    SyncFailure.objects.filter(
+        connection=connection, entity=change.entity, object_id=change.object_id, status__in=ACTIVE
+    ).update(status=SyncFailure.Status.RESOLVED, resolved_at=timezone.now())
+
+
+def fail_dependency(connection, change: Change, record, needed: str) -> None:
+    label = f"{record._meta.verbose_name.capitalize()} ‘{record}’"
+    _upsert_failure(
+        connection,
+        change.entity,
+        change.object_id,
+        change.last_operation,
+        label,
+        outcomes.dependency_failed(label, needed),
+        code="",
+        detail="",
+    )
+
+
+def add_due_retries(connection: QBOConnection, changes: dict) -> None:
+    """Failures whose backoff has passed (or that a person asked to retry) join this drain."""
+    now = timezone.now()
+    due = SyncFailure.objects.filter(
+        connection=connection,
+        direction=Direction.PUSH,
+        status=SyncFailure.Status.RETRYING,
+        next_retry_at__lte=now,
+    ).values_list("entity", "object_id", "force_push")
+    for entity, object_id, force in due[:500]:
+        change = changes.setdefault((entity, object_id), Change(entity, object_id))
+        change.retry = True
+        change.force = change.force or force
+
+
+def pause(connection: QBOConnection, *, seconds: int, reason: str) -> None:
+    QBOConnection.objects.filter(pk=connection.pk).update(
+        paused_until=timezone.now() + timedelta(seconds=seconds), pause_reason=reason
+    )
+
+
+def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[BatchResult], duration_ms: int):
+    ok = failed = 0
+    by_bid = {answer.bid: answer for answer in answers}
+    now = timezone.now()
+    per_item_ms = duration_ms // max(1, len(batch.items))
+    for item in batch.items:
+        answer = by_bid[item["bId"]]
+        entity, object_id = item["entity"], item["object_id"]
+        if answer.ok:
+            ok += 1
+            _link(connection, item, answer.entity or {})
+            first_at = datetime.fromisoformat(item["first_at"]) if item.get("first_at") else None
+            SyncEvent.objects.create(
+                connection=connection,
+                direction=Direction.PUSH,
+                entity=entity,
+                object_id=object_id,
+                qbo_type=item["qbo_type"],
+                qbo_id=str((answer.entity or {}).get("Id", "")),
+                operation=item["operation"],
+                outcome=SyncEvent.Outcome.OK,
+                duration_ms=per_item_ms,
+                latency_ms=int((now - first_at).total_seconds() * 1000) if first_at else None,
+                request_id=batch.request_id,
+                summary={"batch": batch.pk, "qbo_operation": item["batch_operation"]},
+            )
+            SyncFailure.objects.filter(
+                connection=connection, entity=entity, object_id=object_id, status__in=ACTIVE
+            ).update(status=SyncFailure.Status.RESOLVED, resolved_at=now, force_push=False)
+        else:
+            failed += 1
+            error = answer.error
+            label = label_for(entity, object_id)
+            diagnosis = outcomes.diagnose(error, label=label, operation=item["operation"])
+            if error.code == "5010":
+                # Our SyncToken is old: forget it so the retry reads the current one first.
+                QBOLink.objects.filter(connection=connection, entity=entity, object_id=object_id).update(
+                    sync_token=""
+                )
+            _upsert_failure(
+                connection,
+                entity,
+                object_id,
+                item["operation"],
+                label,
+                diagnosis,
+                code=error.code,
+                detail=error.detail,
+            )
+            SyncEvent.objects.create(
+                connection=connection,
+                direction=Direction.PUSH,
+                entity=entity,
+                object_id=object_id,
+                qbo_type=item["qbo_type"],
+                operation=item["operation"],
+                outcome=SyncEvent.Outcome.FAILED,
+                duration_ms=per_item_ms,
+                request_id=batch.request_id,
+                summary={"code": error.code, "message": error.message[:200], "cause": diagnosis.cause},
+            )
+    return ok, failed
+
+
+def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:
+    qbo_id = str(entity_doc.get("Id", ""))
+    if not qbo_id:
+        return
+    if item["batch_operation"] == "delete" or entity_doc.get("status") == "Deleted":
+        QBOLink.objects.filter(
+            connection=connection, entity=item["entity"], object_id=item["object_id"]
+        ).update(fingerprint="deleted", sync_token="")
+        return
+    QBOLink.objects.update_or_create(
+        connection=connection,
+        entity=item["entity"],
+        object_id=item["object_id"],
+        defaults={
+            "qbo_type": item["qbo_type"],
+            "qbo_id": qbo_id,
+            "sync_token": str(entity_doc.get("SyncToken", "")),
+            "fingerprint": item.get("fingerprint", ""),
+        },
+    )
+
+
+@transaction.atomic
+def _upsert_failure(
+    connection, entity, object_id, operation, label, diagnosis, *, code, detail
+) -> SyncFailure:
+    failure = (
+        SyncFailure.objects.select_for_update()
+        .filter(
+            connection=connection,
+            direction=Direction.PUSH,
+            entity=entity,
+            object_id=object_id,
+            status__in=ACTIVE,
+        )
+        .first()
+    )
+    if failure is None:
+        failure = SyncFailure(
+            connection=connection, direction=Direction.PUSH, entity=entity, object_id=object_id
+        )
+    failure.attempts += 1
+    failure.record_label = label[:255]
+    failure.operation = operation
+    failure.cause = diagnosis.cause
+    failure.message = diagnosis.message
+    failure.qbo_code = code
+    failure.qbo_detail = detail[:2000]
+    failure.last_attempt_at = timezone.now()
+    failure.force_push = False
+    if diagnosis.retry and failure.attempts < outcomes.MAX_AUTOMATIC_ATTEMPTS:
+        failure.status = SyncFailure.Status.RETRYING
+        failure.next_retry_at = timezone.now() + outcomes.backoff(failure.attempts)
+    else:
+        failure.status = SyncFailure.Status.OPEN  # waits for a person
+        failure.next_retry_at = None
+    failure.save()
+    return failure

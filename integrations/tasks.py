@@ -1,0 +1,58 @@
+"""django-q2 entry points. Thin: they take ids, call the sync stages, and are safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from django_q.tasks import async_task
+
+from integrations.models.connection import QBOConnection
+from integrations.sync import push
+
+log = logging.getLogger(__name__)
+
+
+def wake_push(entry_id: int | None = None) -> None:
+    """OUTBOX_COMMIT_HOOK: a change committed; make sure a drain is queued for each company.
+
+    The ``wake_pending`` flip is a conditional UPDATE, so a burst of commits queues one task per
+    company, and a commit that lands while a drain runs queues the next one (no lost wake-up).
+    """
+    for connection_id in QBOConnection.objects.filter(status=QBOConnection.Status.CONNECTED).values_list(
+        "pk", flat=True
+    ):
+        if QBOConnection.objects.filter(pk=connection_id, wake_pending=False).update(wake_pending=True):
+            async_task(
+                "integrations.tasks.drain_company", connection_id, group="push", q_options={"timeout": 150}
+            )
+
+
+def drain_company(connection_id: int) -> dict:
+    QBOConnection.objects.filter(pk=connection_id).update(wake_pending=False)
+    result = push.drain(connection_id)
+    if result.busy:
+        # Another worker is draining; it will see our entries. Nothing lost, nothing to do.
+        return {"busy": True}
+    log.info(
+        "push realm=%s pushed=%s failed=%s skipped=%s batches=%s stopped=%s",
+        connection_id,
+        result.pushed,
+        result.failed,
+        result.skipped,
+        result.batches,
+        result.stopped or "-",
+    )
+    return {
+        "pushed": result.pushed,
+        "failed": result.failed,
+        "skipped": result.skipped,
+        "stopped": result.stopped,
+    }
+
+
+def drain_all() -> None:
+    """Backstop schedule: drains anything a lost wake-up (or a paused company) left behind."""
+    for connection_id in QBOConnection.objects.filter(status=QBOConnection.Status.CONNECTED).values_list(
+        "pk", flat=True
+    ):
+        drain_company(connection_id)
