@@ -272,7 +272,9 @@ class PaymentAllocation(models.Model):
             models.UniqueConstraint(
                 fields=["payment", "sale"],
                 name="allocation_once_per_sale",
-                violation_error_message="A payment is applied to a sale at most once; change that amount instead.",
+                violation_error_message=(
+                    "A payment is applied to a sale at most once; change that amount instead."
+                ),
             ),
         ]
 

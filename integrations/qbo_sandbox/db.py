@@ -147,7 +147,8 @@ class SandboxDB:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
 
