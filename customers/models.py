@@ -194,3 +194,4 @@ class CustomerNote(models.Model):
         return f"Note on {self.customer} ({self.created_at:%Y-%m-%d})"
 
 
+from customers.models_dedupe import CustomerMerge, DedupeRun, DuplicateCandidate  # noqa: E402, F401

@@ -53,12 +53,11 @@ def _names(catalogue: dict) -> list[str]:
     return sorted({name for fields in catalogue.values() for name in mappable(fields)})
 
 
-def _add_problems(form: forms.ModelForm, problems) -> list[str]:
-    """Errors onto the form (on their field when it is on the form); returns the warnings."""
+def _add_problems(form: forms.ModelForm, problems) -> None:
+    """Errors onto the form, on their field when it is on the form; warnings wait for the save."""
     for problem in problems:
         if not problem.warning:
             form.add_error(problem.field if problem.field in form.fields else None, problem.message)
-    return [p.message for p in problems if p.warning]
 
 
 class FieldMappingForm(forms.ModelForm):
@@ -91,7 +90,11 @@ class _AuditedAdmin(admin.ModelAdmin):
     """Saves and deletes go through the config services (validation + audit)."""
 
     def has_import_permission(self, request):
-        return self.has_add_permission(request) and self.has_change_permission(request)
+        # An import creates, changes and deletes (rows missing from the file).
+        return all(
+            check(request)
+            for check in (self.has_add_permission, self.has_change_permission, self.has_delete_permission)
+        )
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -242,7 +245,6 @@ class SyncSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.warnings: list[str] = []
         self.initial["customer_types"] = list(self.instance.customer_types or [])
 
     def clean_customer_types(self):
@@ -251,7 +253,8 @@ class SyncSettingsForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()
         if not self.errors:
-            self.warnings = _add_problems(self, services.settings_problems(self.instance))
+            # Warnings (a default customer that cannot be checked) are shown after the save.
+            _add_problems(self, services.settings_problems(self.instance))
 
 
 @admin.register(SyncSettings)

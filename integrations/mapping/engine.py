@@ -85,7 +85,10 @@ def to_wire(value: Any, type_: str) -> Any:
         return None
     if type_ == NUMBER:
         number = _number(value)
-        return float(number) if number is not None else value
+        if number is None:
+            return value
+        # Whole numbers as JSON integers: QuickBooks reads codes such as TaxExemptionReasonId as text.
+        return int(number) if number == number.to_integral_value() else float(number)
     if type_ == DATE:
         return value.isoformat()[:10] if isinstance(value, date | datetime) else str(value)[:10]
     if type_ == BOOL:

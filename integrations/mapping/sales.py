@@ -125,6 +125,7 @@ def build_sale_document(
     *,
     customer: Mapping[str, Any] | None = None,
     customer_ref: Mapping[str, str] | None = None,
+    customer_in_scope: bool = True,
 ) -> SaleDocument:
     """The QuickBooks document for one sale.
 
@@ -132,6 +133,8 @@ def build_sale_document(
     ``category``, ``income_account``, ``description``, ``quantity``, ``unit_price``, ``amount`` and
     ``taxable``; ``customer`` is the customer's snapshot (``None`` for a walk-in sale) and
     ``customer_ref`` the QuickBooks customer the match rules chose (``None``: create it first).
+    A customer outside the sync scope goes with an account charge (QuickBooks needs it) but not
+    with a cash sale, which is then posted like a walk-in sale.
     """
     lines = list(lines)
     charge = sale.get("kind") == "charge"
@@ -156,6 +159,11 @@ def build_sale_document(
         body["Line"].append(discount)
 
     address_updates: tuple[str, ...] = ()
+    if customer is not None and not charge and not customer_in_scope:
+        decisions.append(
+            f"Customer ‘{customer.get('display_name', '')}’ does not sync: posted as a walk-in sale."
+        )
+        customer = None
     if customer is not None and detailed:
         body["CustomerRef"] = dict(customer_ref or {"name": customer.get("display_name", "")})
         who = f"QuickBooks customer {customer_ref['value']}" if customer_ref else "a new QuickBooks customer"

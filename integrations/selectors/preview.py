@@ -117,5 +117,6 @@ def preview_sale(
         options,
         customer=customer_snapshot(sale.customer) if sale.customer_id else None,
         customer_ref=ref,
+        customer_in_scope=customer_preview.in_scope if customer_preview else True,
     )
     return SalePreview(str(sale), document, customer_preview)

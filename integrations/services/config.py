@@ -101,8 +101,9 @@ def _audited_save(instance: models.Model, actor, warnings: Iterable[str] = ()) -
 
 def _audited_delete(instance: models.Model, actor) -> None:
     before = config_snapshot(instance)
-    record = ConfigChange.Action.DELETED
-    config_change_record(actor=actor, action=record, instance=instance, before=before, after=None)
+    config_change_record(
+        actor=actor, action=ConfigChange.Action.DELETED, instance=instance, before=before, after=None
+    )
     instance.delete()
 
 

@@ -54,9 +54,14 @@ LEDGER_MODELS = (
 WALK_IN_SHARE = 0.11  # walk-in cash sales per customer sale: about 10 % of all sales
 
 
-def existing_records() -> int:
-    """How many customers, sales and items there are (demo or not)."""
-    return Customer.objects.count() + Sale.objects.count() + Item.objects.count()
+def existing_records() -> dict[str, int]:
+    """How many customers, sales and items there are (demo or not); empty when there are none."""
+    counts = {
+        "customers": Customer.objects.count(),
+        "sales": Sale.objects.count(),
+        "items": Item.objects.count(),
+    }
+    return {what: n for what, n in counts.items() if n}
 
 
 def flush_domain_data() -> dict[str, int]:

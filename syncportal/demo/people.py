@@ -1,10 +1,10 @@
 """Demo customers: people and businesses, sub-customers (jobs) and near-duplicates.
 
 Shares of the generated customers (of ``--customers N``, all kinds counted):
-about 63 % Retail, 15 % Contractor, 9 % Wholesale, 4 % Non-profit, 9 % without a type; about 30 % are
+about 60 % Retail, 17 % Contractor, 9 % Wholesale, 4 % Non-profit, 10 % without a type; about 32 % are
 businesses (a company name); about 5 % are tax-exempt (with a reason and a certificate or resale
-number); about 27 % have an account (a credit limit); about 20 % have custom fields; about 3 % are
-sub-customers (jobs under a business, some two levels deep, ``bill_with_parent`` on most); about 2 %
+number); about 24 % have an account (a credit limit); about 19 % have custom fields; 3 % are
+sub-customers (jobs under a business, some two levels deep, ``bill_with_parent`` on most); 2 %
 are near-duplicates of another customer, as staff create them at the register (a typo or a
 nickname, first and last name swapped, e-mail in other case or with a plus tag, phone formatted
 differently) for the duplicate finder to find.
@@ -35,8 +35,10 @@ CREDIT_LIMITS = {
     "Wholesale": (5000, 50000),
     "Non-profit": (500, 5000),
 }
-JOB_SHARE = {"Contractor": 0.07, "Wholesale": 0.01, "Non-profit": 0.01}
-DUPLICATE_SHARE = 0.021
+# Sub-customers and near-duplicates are kept near their share of all customers made so far (a quota
+# with some chance in it), so even a 300-customer demo has its ~9 jobs and ~6 duplicates.
+JOB_TARGET, DUPLICATE_TARGET = 0.03, 0.02
+JOB_CHANCE = {"Contractor": 0.6, "Wholesale": 0.1, "Non-profit": 0.1, "Retail": 0.1}
 
 
 class DemoRandom(Random):
@@ -57,6 +59,7 @@ def weighted(values, weights) -> tuple:
 TYPE_SHARES = {t[0]: t for t in TYPE_MIX}
 TYPE_POOL = weighted([t[0] for t in TYPE_MIX], [t[1] for t in TYPE_MIX])
 CITY_POOL = weighted(names.CITIES, names.CITY_WEIGHTS)
+CITY_NAMES = [city[0] for city in names.CITIES]
 PHONE_STYLES = weighted(range(6), (45, 28, 10, 8, 7, 2))
 EMAIL_DOMAINS = weighted(names.EMAIL_DOMAINS, names.EMAIL_DOMAIN_WEIGHTS)
 ADDRESS_KEYS = ("line1", "line2", "city", "region", "postal_code", "country")
@@ -100,6 +103,7 @@ class PeopleMaker:
         self.new_id = new_id
         self.type_ids = type_ids
         self.used: set[str] = set()
+        self.made = self.jobs = self.duplicates = 0
 
     def batch(self, size: int) -> list[Person]:
         """``size`` customers; a parent always comes before its sub-customers."""
@@ -107,9 +111,13 @@ class PeopleMaker:
         while len(out) < size:
             person = self._top_level()
             spawned = self._jobs(person)
-            if self.rng.random() < DUPLICATE_SHARE:
+            if self.duplicates < DUPLICATE_TARGET * self.made and self.rng.random() < 0.3:
                 spawned.append(self._duplicate(person))
-            out.extend([person, *spawned][: size - len(out)])
+            taken = [person, *spawned][: size - len(out)]
+            out.extend(taken)
+            self.made += len(taken)
+            self.jobs += sum(1 for p in taken if "parent_id" in p.customer)
+            self.duplicates += sum(1 for p in taken if p.is_duplicate)
         return out
 
     # --- names -------------------------------------------------------------------------------
@@ -129,8 +137,9 @@ class PeopleMaker:
 
     def _company(self, type_name: str) -> str:
         rng = self.rng
-        ending = rng.choice(names.COMPANY_ENDINGS)
-        word = rng.choice(names.BUSINESS_WORDS if rng.random() < 0.5 else names.LAST_NAMES)
+        ending = rng.choice(names.COMPANY_ENDINGS if type_name != "Non-profit" else ("", "", "", "Inc."))
+        r = rng.random()
+        word = rng.choice(names.BUSINESS_WORDS if r < 0.4 else names.LAST_NAMES if r < 0.8 else CITY_NAMES)
         trade = rng.choice(names.TRADES[type_name or "Retail"])
         return f"{word} {trade} {ending}".strip()
 
@@ -181,7 +190,12 @@ class PeopleMaker:
         type_name = rng.choice(TYPE_POOL)
         _, _, business_share, exempt_share, account_share = TYPE_SHARES[type_name]
         given, family = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
-        company = self._company(type_name) if rng.random() < business_share else ""
+        company = ""
+        if rng.random() < business_share:
+            for _ in range(8):  # another name rather than "Acme Plumbing 2"
+                company = self._company(type_name)
+                if company.lower() not in self.used:
+                    break
         display = self._unique(company or f"{given} {family}", "" if company else given, family)
         bill, area, area_code = self._address()
         no_address = not company and rng.random() < 0.04
@@ -206,6 +220,12 @@ class PeopleMaker:
             is_active=rng.random() > 0.03,
             sync_with_quickbooks=rng.random() > 0.05,
         )
+        if (
+            not company
+            and display.startswith(f"{given} ")
+            and display[len(given) + 2 : len(given) + 4] == ". "
+        ):
+            c["middle_name"] = display[len(given) + 1]  # "John A. Smith": the initial that made it unique
         if not no_address:
             self._set_address(c, "bill", bill)
             ship = rng.random()
@@ -249,7 +269,9 @@ class PeopleMaker:
 
     def _jobs(self, parent: Person) -> list[Person]:
         rng = self.rng
-        if rng.random() >= JOB_SHARE.get(parent.type_name, 0) or not parent.customer["company_name"]:
+        if not parent.customer["company_name"] or self.jobs >= JOB_TARGET * self.made:
+            return []
+        if rng.random() >= JOB_CHANCE.get(parent.type_name, 0):
             return []
         out: list[Person] = []
         for _ in range(rng.choice([1, 1, 2, 3])):
@@ -347,9 +369,11 @@ def _typo(rng: Random, word: str) -> str:
     """A believable slip of the keyboard in ``word``: a dropped, doubled or swapped letter."""
     if word in names.NAME_VARIANTS and rng.random() < 0.6:
         return names.NAME_VARIANTS[word]
-    if len(word) < 4:
+    # Inside a word, never at its first letter: "Smtih", "Smiith", "Smth", not " Smith" or "Smith  Co".
+    spots = [i for i in range(1, len(word) - 1) if word[i - 1 : i + 2].isalpha()]
+    if not spots:
         return word + word[-1]
-    i = rng.randrange(1, len(word) - 2)
+    i = rng.choice(spots)
     kind = rng.randrange(3)
     if kind == 1 and word[i] != word[i + 1]:
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]

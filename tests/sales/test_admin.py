@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from sales.models import CreditApplication, Item, Payment, Sale, StoreCredit, TaxCode
+from sales.models import CreditApplication, Item, Payment, Refund, Sale, StoreCredit, TaxCode
 from sales.services import LineInput, refund_create, store_credit_create
 from syncportal.outbox.models import OutboxEntry
 from tests.factories.customers import CustomerFactory
@@ -73,7 +73,7 @@ def documents():
         TaxCode: TaxCodeFactory(),
         Sale: charge,
         Payment: payment,
-        type(refund): refund,
+        Refund: refund,
         StoreCredit: credit,
     }
 
@@ -292,6 +292,19 @@ def test_void_action_asks_first_then_voids(client, staff):
     sale.refresh_from_db()
     assert sale.is_void
     assert outbox()[-1] == ("sales.sale", sale.pk, "void")
+
+
+@pytest.mark.parametrize("model", [Payment, Refund, StoreCredit])
+def test_void_action_works_for_every_document(client, staff, documents, model):
+    document = documents[model]
+    client.force_login(staff)
+    client.post(
+        url(model, "changelist"),
+        {"action": "void_selected", "_selected_action": [document.pk], "post": "yes"},
+    )
+    document.refresh_from_db()
+    assert document.is_void
+    assert outbox()[-1] == (model._meta.label_lower, document.pk, "void")
 
 
 def test_void_action_reports_a_refusal_in_words(client, staff):

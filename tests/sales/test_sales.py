@@ -1,10 +1,12 @@
 """Cash sales and account charges: numbering, totals, walk-ins, credit limit, update, void, outbox."""
 
+import threading
 from decimal import Decimal as D
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 from customers.models import TaxExemptionReason
 from sales.models import PaymentMethod, Sale
@@ -260,3 +262,26 @@ def test_outbox_row_names_the_actor(staff):
     sale = make_cash_sale(actor=staff, payment_method=PaymentMethod.CARD)
     assert OutboxEntry.objects.get().actor == staff
     assert sale.created_by == staff
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_concurrent_sales_get_distinct_consecutive_numbers():
+    item = ItemFactory()
+    barrier = threading.Barrier(4)
+    numbers: list[str] = []
+
+    def sell():
+        try:
+            barrier.wait(timeout=10)
+            numbers.append(make_cash_sale(lines=[LineInput(item=item, quantity=D("1"))]).number)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=sell) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(numbers) == ["CS-000001", "CS-000002", "CS-000003", "CS-000004"]

@@ -84,7 +84,9 @@ class Command(BaseCommand):
         if existing and not options["flush"]:
             self.stdout.write(
                 self.style.WARNING(
-                    f"Data already exists ({existing:,} customers, sales and items): nothing created. "
+                    "Data already exists ("
+                    + ", ".join(f"{n:,} {what}" for what, n in existing.items())
+                    + "): nothing created. "
                     "Run with --flush to replace it with demo data."
                 )
             )
@@ -113,4 +115,4 @@ class Command(BaseCommand):
         self.stdout.write("Demo users (sign in at /admin/):")
         for user in users:
             password = user.password if user.created else "(existed already: password unchanged)"
-            self.stdout.write(f"  {user.username:<11} {password:<22} {user.role}")
+            self.stdout.write(f"  {user.role:<11} {user.username:<11} {password}")

@@ -12,6 +12,7 @@ from integrations.mapping.engine import (
     conflict_winner,
     local_changes_from_qbo,
     named_refs,
+    qbo_json,
     sent_fields,
 )
 
@@ -143,7 +144,8 @@ def test_default_customer_mappings_send_quickbooks_standard_fields():
     assert doc["DisplayName"] == "Ada Lovelace"
     assert doc["PrimaryEmailAddr"] == {"Address": "ada@example.com"}
     assert doc["BillAddr"] == {"Line1": "1 Engine Way", "City": "London"}
-    assert doc["Taxable"] is False and doc["TaxExemptionReasonId"] == 9.0
+    assert doc["Taxable"] is False and doc["TaxExemptionReasonId"] == 9
+    assert '"TaxExemptionReasonId": 9,' in qbo_json(doc)
     assert "CustomField" not in doc  # shipped switched off
     back = local_changes_from_qbo(
         "customer", {"DisplayName": "Ada L", "Balance": 42.5, "Taxable": True}, DEFAULT_MAPPINGS

@@ -91,6 +91,16 @@ def test_summary_lines_for_cash_sales_when_detail_is_for_charges_only():
     assert charge.body["Line"][0]["SalesItemLineDetail"]["ItemRef"]["name"] == "Widget"  # charges keep detail
 
 
+def test_a_customer_outside_the_scope_goes_with_charges_but_not_with_cash_sales():
+    cash = build(
+        options=SyncOptions(walk_in_customer_qbo_id="99"), customer=CUSTOMER, customer_in_scope=False
+    )
+    assert cash.body["CustomerRef"] == {"value": "99"}
+    assert "Customer ‘Ada Lovelace’ does not sync: posted as a walk-in sale." in cash.decisions
+    charge = build(CHARGE, customer=CUSTOMER, customer_ref={"value": "58"}, customer_in_scope=False)
+    assert charge.body["CustomerRef"] == {"value": "58"}
+
+
 def test_a_walk_in_sale_without_a_walk_in_customer_has_no_customer():
     doc = build()
     assert "CustomerRef" not in doc.body
