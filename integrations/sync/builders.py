@@ -74,16 +74,8 @@ def refresh_refs(connection, refs: Refs) -> Refs:
         transactions=transactions,
         accounts=refs.accounts,
         payment_methods=refs.payment_methods,
-        tax_codes=_tax_codes_by_local_name(refs.tax_codes),
+        tax_codes=refs.tax_codes,
     )
-
-
-def _tax_codes_by_local_name(qbo_codes: dict[str, str]) -> dict[str, str]:
-    return qbo_codes
-
-
-def _label(change: Change, record) -> str:
-    return f"{record._meta.verbose_name.capitalize()} ‘{record}’"
 
 
 def build_operation(connection, change: Change, record, refs: Refs) -> Built:
@@ -184,7 +176,8 @@ def missing_dependencies(change: Change, record, refs: Refs) -> list[tuple[str, 
     customer_id = getattr(record, "customer_id", None)
     if customer_id and customer_id not in refs.customers:
         needed.append(("customers.customer", customer_id))
-    for line in getattr(record, "lines", None).all() if hasattr(record, "lines") else []:
+    lines = record.lines.all() if hasattr(record, "lines") else []
+    for line in lines:
         if line.item_id not in refs.items:
             needed.append(("sales.item", line.item_id))
     return needed

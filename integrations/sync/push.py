@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 30
 CHUNK = 900  # outbox rows planned at once; memory stays flat however long the queue is
+_ITEM_KEYS = {"bId", "operation", "optionsData"}
 REQUEST_NAMESPACE = uuid.UUID("6b1f3f5e-8a53-4c0e-9d7e-5f2a4f3c9a10")
 
 
@@ -195,16 +196,19 @@ def _record_intent(connection, chunk) -> PushBatch:
 
 
 def _send(connection, gateway, batch: PushBatch, result: DrainResult) -> None:
-    ops = [
-        BatchOp(
-            bid=item["bId"],
-            operation=item["operation"],
-            qbo_type=next(k for k in item if k not in {"bId", "operation", "optionsData"}),
-            body=item[next(k for k in item if k not in {"bId", "operation", "optionsData"})],
-            options=item.get("optionsData", ""),
+    # The ledger row holds the exact request; rebuild its ops so a re-send is byte-for-byte the same.
+    ops = []
+    for item in batch.body["BatchItemRequest"]:
+        qbo_type = next(k for k in item if k not in _ITEM_KEYS)
+        ops.append(
+            BatchOp(
+                bid=item["bId"],
+                operation=item["operation"],
+                qbo_type=qbo_type,
+                body=item[qbo_type],
+                options=item.get("optionsData", ""),
+            )
         )
-        for item in batch.body["BatchItemRequest"]
-    ]
     PushBatch.objects.filter(pk=batch.pk).update(sent_attempts=batch.sent_attempts + 1)
     started = time.monotonic()
     try:
