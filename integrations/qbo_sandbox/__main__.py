@@ -25,8 +25,7 @@ def _coerce(field: dataclasses.Field, raw: str):
     return raw
 
 
-def build_config(argv: list[str] | None = None) -> SandboxConfig:
-    parser = argparse.ArgumentParser(prog="python -m integrations.qbo_sandbox", description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=SandboxConfig.host)
     parser.add_argument("--port", type=int, default=SandboxConfig.port)
     parser.add_argument("--data", default=SandboxConfig.data_path, help="SQLite file (created if missing)")
@@ -34,21 +33,36 @@ def build_config(argv: list[str] | None = None) -> SandboxConfig:
     parser.add_argument("--test-hooks", action="store_true", help="enable the /__sandbox write hooks")
     parser.add_argument("--public-url", default="", help="base URL clients use, if not http://host:port")
     parser.add_argument("--no-throttle", action="store_true", help="turn Intuit's rate limits off")
+    parser.add_argument("--webhook-url", default="", help="where change notifications are POSTed")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="any config field")
-    args = parser.parse_args(argv)
+
+
+def config_from_options(options: dict) -> SandboxConfig:
+    """Build the config from parsed options (argparse namespace vars or a Django command's options)."""
     config = SandboxConfig(
-        host=args.host, port=args.port, data_path=args.data, time_scale=args.time_scale,
-        test_hooks=args.test_hooks, public_url=args.public_url,
+        host=options["host"], port=options["port"], data_path=options["data"],
+        time_scale=options["time_scale"], test_hooks=options["test_hooks"], public_url=options["public_url"],
     )  # fmt: skip
-    if args.no_throttle:
+    if options["no_throttle"]:
         config.throttle = False
+    if options.get("webhook_url"):
+        config.webhook_url = options["webhook_url"]
     fields = {f.name: f for f in dataclasses.fields(SandboxConfig)}
-    for item in args.set:
+    for item in options.get("set") or []:
         name, _, raw = item.partition("=")
         if name not in fields:
-            parser.error(f"unknown setting {name!r}")
+            raise ValueError(f"unknown sandbox setting {name!r}")
         setattr(config, name, _coerce(fields[name], raw))
     return config
+
+
+def build_config(argv: list[str] | None = None) -> SandboxConfig:
+    parser = argparse.ArgumentParser(prog="python -m integrations.qbo_sandbox", description=__doc__)
+    add_arguments(parser)
+    try:
+        return config_from_options(vars(parser.parse_args(argv)))
+    except ValueError as exc:
+        parser.error(str(exc))
 
 
 def main(argv: list[str] | None = None) -> None:

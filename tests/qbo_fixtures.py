@@ -1,4 +1,4 @@
-"""A real QBO sandbox server for sync tests, and a SyncPortal connection to a fresh company in it.
+"""Fixtures any test may use: a real QBO sandbox server, and a connection to a fresh company in it.
 
 Every test gets its own company (realm), so tests never see each other's QuickBooks data. The
 connection is made through the real OAuth flow: the sandbox's approve hook gives a code and
