@@ -5,8 +5,13 @@ rules are data so a new model only needs a line here; rules that name a model wh
 yet are skipped and applied by the post-migrate hook once it does.
 
 - Staff (front desk): customers, sales, payments, refunds, store credit; find and merge duplicates.
+  Staff see nothing of the QuickBooks configuration or sync internals (decision: the front desk
+  has no use for them, and field mappings can reveal account names).
 - Bookkeeper: everything staff can, plus sync events and failures, fixing and retrying, conflicts.
-- Manager: everything, plus field mappings, match rules, the QuickBooks connection, deletes.
+- Manager: everything, plus field mappings, match rules, the QuickBooks connection, deletes, and
+  unlocking colleagues locked out by failed sign-ins. Items and tax codes are never deleted, by
+  anyone (decision: QuickBooks cannot delete them either; they are made inactive and stay on old
+  sales).
 """
 
 from __future__ import annotations
@@ -35,10 +40,6 @@ _FRONT_DESK = [
     ("sales", "creditapplication", VAC),
     ("sales", "item", V),
     ("sales", "taxcode", V),
-    ("integrations", "fieldmapping", V),
-    ("integrations", "matchrule", V),
-    ("integrations", "syncsettings", V),
-    ("integrations", "configchange", V),
 ]
 
 _BOOKKEEPING = [
@@ -70,6 +71,9 @@ _MANAGER_EXTRA = [
     ("django_q", "failure", ALL),
     ("django_q", "schedule", ALL),
     ("django_q", "ormq", V),
+    # Locked-out colleagues ("ask a manager to unlock your account"): deleting the attempts unlocks.
+    ("axes", "accessattempt", ("view", "delete")),
+    ("axes", "accessfailurelog", V),
 ]
 
 
