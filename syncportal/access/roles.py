@@ -5,8 +5,8 @@ rules are data so a new model only needs a line here; rules that name a model wh
 yet are skipped and applied by the post-migrate hook once it does.
 
 - Staff (front desk): customers, sales, payments, refunds, store credit; find and merge duplicates.
-  Staff see nothing of the QuickBooks configuration or sync internals (decision: the front desk
-  has no use for them, and field mappings can reveal account names).
+  Staff may read the QuickBooks configuration (mappings, match rules) but nothing of the sync
+  internals (connection, outbox, failures, events).
 - Bookkeeper: everything staff can, plus sync events and failures, fixing and retrying, conflicts.
 - Manager: everything, plus field mappings, match rules, the QuickBooks connection, deletes, and
   unlocking colleagues locked out by failed sign-ins. Items and tax codes are never deleted, by
@@ -40,6 +40,11 @@ _FRONT_DESK = [
     ("sales", "creditapplication", VAC),
     ("sales", "item", V),
     ("sales", "taxcode", V),
+    # Issue #6: staff see the QuickBooks configuration (to understand what syncs) but cannot change it.
+    ("integrations", "fieldmapping", V),
+    ("integrations", "matchrule", V),
+    ("integrations", "syncsettings", V),
+    ("integrations", "configchange", V),
 ]
 
 _BOOKKEEPING = [

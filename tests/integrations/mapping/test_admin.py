@@ -49,9 +49,10 @@ def test_a_manager_can_view_add_and_change(client, manager, model):
     assert page.status_code == 200 and page.context["has_change_permission"]
 
 
+@pytest.mark.parametrize("role", ["bookkeeper", "staff"])
 @pytest.mark.parametrize("model", MODELS)
-def test_bookkeepers_see_the_configuration_but_cannot_change_it(client, bookkeeper, model):
-    client.force_login(bookkeeper)
+def test_bookkeepers_and_staff_see_the_configuration_but_cannot_change_it(client, request, role, model):
+    client.force_login(request.getfixturevalue(role))
     pk = first_pk(model)
     assert client.get(url(f"{model}_changelist")).status_code == 200
     page = client.get(url(f"{model}_change", pk))
@@ -61,22 +62,15 @@ def test_bookkeepers_see_the_configuration_but_cannot_change_it(client, bookkeep
     assert client.post(url(f"{model}_delete", pk), {"post": "yes"}).status_code == 403
 
 
-@pytest.mark.parametrize("model", MODELS)
-def test_staff_do_not_see_the_configuration_at_all(client, staff, model):
-    client.force_login(staff)
-    assert client.get(url(f"{model}_changelist")).status_code == 403
-    assert client.get(url(f"{model}_change", first_pk(model))).status_code == 403
-    assert client.get(url("fieldmapping_preview")).status_code == 403
-
-
-def test_only_managers_import_and_re_sync(client, bookkeeper):
-    client.force_login(bookkeeper)
+@pytest.mark.parametrize("role", ["bookkeeper", "staff"])
+def test_only_managers_import_and_re_sync(client, request, role):
+    client.force_login(request.getfixturevalue(role))
     assert client.get(url("fieldmapping_import")).status_code == 403
     assert client.get(url("fieldmapping_resync")).status_code == 403
     assert client.get(url("fieldmapping_preview")).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["manager", "bookkeeper"])
+@pytest.mark.parametrize("role", ["manager", "bookkeeper", "staff"])
 def test_the_audit_trail_is_view_only_for_everyone(client, request, role, manager):
     client.force_login(request.getfixturevalue(role))
     change = ConfigChange.objects.create(
