@@ -4,7 +4,8 @@ Permissions are the server-side enforcement: the admin checks them on every view
 rules are data so a new model only needs a line here; rules that name a model which does not exist
 yet are skipped and applied by the post-migrate hook once it does.
 
-- Staff (front desk): customers, sales, payments, refunds, store credit; find and merge duplicates.
+- Staff (front desk): customers, sales, payments, refunds, store credit; find and merge duplicates;
+  see (not act on) sync failures.
 - Bookkeeper: everything staff can, plus sync events and failures, fixing and retrying, conflicts.
 - Manager: everything, plus field mappings, match rules, the QuickBooks connection, deletes.
 """
@@ -39,6 +40,8 @@ _FRONT_DESK = [
     ("integrations", "matchrule", V),
     ("integrations", "syncsettings", V),
     ("integrations", "configchange", V),
+    # The front desk sees why a customer or sale did not reach QuickBooks (read-only; no retry).
+    ("integrations", "syncfailure", V),
 ]
 
 _BOOKKEEPING = [
