@@ -85,7 +85,9 @@ class SyncEventAdmin(admin.ModelAdmin):
     list_select_related = ["connection"]
     search_fields = ["=qbo_id", "=request_id"]
     search_help_text = "Exact QuickBooks id or request id."
-    ordering = ["-created_at", "-id"]
+    # Newest first by primary key: ids grow with time, and the PK index answers ORDER BY … LIMIT
+    # without sorting (ordering by created_at, id would sort every row sharing a timestamp).
+    ordering = ["-id"]
     show_full_result_count = False
     paginator = NoCountPaginator
     list_per_page = 100

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from integrations.admin.links import record_admin_url
@@ -23,6 +24,11 @@ from integrations.services import failures as services
 from integrations.sync.outcomes import cause_label
 
 CONFIRM_TEMPLATE = "admin/integrations/syncfailure/confirm.html"
+
+
+def _company_id(raw) -> int | None:
+    """The company (connection) a page is narrowed to, from its query string; None for all."""
+    return int(raw) if raw and str(raw).isdigit() else None
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -145,8 +151,10 @@ class SyncFailureAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
+        company = _company_id(request.GET.get("connection__id__exact"))
         extra = {
-            "cause_counts": failure_cause_counts(),
+            "cause_counts": failure_cause_counts(connection_id=company),
+            "company_id": company,
             "can_retry": self.has_retry_permission(request),
             **(extra_context or {}),
         }
@@ -172,8 +180,8 @@ class SyncFailureAdmin(admin.ModelAdmin):
         if services.failures_retry(failure_ids=[pk], actor=request.user):
             self.message_user(request, f"{failure.record_label or 'The record'} will be sent again now.")
         else:
-            self.message_user(request, "Nothing to retry: the record already has a newer failure.",
-                              messages.WARNING)  # fmt: skip
+            self.message_user(request, "Nothing to retry: this failure is resolved, or the record already "
+                              "has a newer failure.", messages.WARNING)  # fmt: skip
         return redirect("admin:integrations_syncfailure_change", pk)
 
     def confirm_view(self, request, pk: int, what: str):
@@ -188,13 +196,18 @@ class SyncFailureAdmin(admin.ModelAdmin):
     def cause_retry_view(self, request, cause: str):
         """Bulk retry of every active failure with one root cause (after a confirmation page)."""
         self._require_retry(request)
+        company = _company_id(request.GET.get("connection"))
         if request.method == "POST":
-            count = services.failures_retry_cause(cause=cause, actor=request.user)
+            count = services.failures_retry_cause(cause=cause, connection_id=company, actor=request.user)
             self.message_user(
                 request, f"{count} record(s) with “{cause_label(cause)}” will be sent again now."
             )
-            return redirect(f"{reverse('admin:integrations_syncfailure_changelist')}?cause={cause}")
+            return redirect(
+                f"{reverse('admin:integrations_syncfailure_changelist')}?{urlencode({'cause': cause})}"
+            )
         active = SyncFailure.objects.filter(cause=cause, status__in=services.ACTIVE)
+        if company is not None:
+            active = active.filter(connection_id=company)
         return self._confirmation(request, "retry_cause", list(active.order_by("pk")[:20]),
                                   total=active.count(), cause=cause)  # fmt: skip
 

@@ -196,3 +196,38 @@ def test_the_cause_filter_and_the_fix_link(signed_in):
     assert page.context["fix_url"] == fix_url
     assert fix_url.encode() in filtered.content
     assert escape(failure.message).encode() in filtered.content
+
+
+def test_the_summary_and_the_bulk_retry_follow_the_company_filter(
+    signed_in, django_capture_on_commit_callbacks
+):
+    mine, other = QBOConnectionFactory(), QBOConnectionFactory()
+    SyncFailureFactory.create_batch(2, connection=mine, cause="duplicate_name")
+    theirs = SyncFailureFactory(connection=other, cause="duplicate_name")
+    client = signed_in("bookkeeper")
+
+    page = client.get(CHANGELIST, {"connection__id__exact": mine.pk})
+    [row] = page.context["cause_counts"]
+    assert row.total == 2
+    retry_all = reverse("admin:integrations_syncfailure_cause_retry", args=["duplicate_name"])
+    assert f"{retry_all}?connection={mine.pk}".encode() in page.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{retry_all}?connection={mine.pk}")
+
+    assert SyncFailure.objects.filter(connection=mine, status="retrying").count() == 2
+    theirs.refresh_from_db()
+    assert theirs.status == SyncFailure.Status.OPEN
+
+
+def test_a_resolved_failure_offers_no_retry(signed_in):
+    failure = SyncFailureFactory(status=SyncFailure.Status.RESOLVED)
+    client = signed_in("bookkeeper")
+    page = client.get(change_url(failure))
+    assert reverse("admin:integrations_syncfailure_retry", args=[failure.pk]).encode() not in page.content
+
+    response = client.post(reverse("admin:integrations_syncfailure_retry", args=[failure.pk]), follow=True)
+
+    failure.refresh_from_db()
+    assert failure.status == SyncFailure.Status.RESOLVED
+    assert "Nothing to retry" in str(next(iter(response.context["messages"])))
