@@ -220,14 +220,14 @@ class SyncFailureAdmin(admin.ModelAdmin):
     @admin.action(description="Ignore (stop retrying)", permissions=["retry"])
     def ignore_selected(self, request, queryset):
         if request.POST.get("post") != "yes":
-            return self._confirmation(request, "ignore", list(queryset[:200]), action="ignore_selected")
+            return self._confirm_selection(request, "ignore", queryset, "ignore_selected")
         self._apply(request, "ignore", list(queryset.values_list("pk", flat=True)))
         return None
 
     @admin.action(description="Force push (overwrite QuickBooks' version)", permissions=["retry"])
     def force_push_selected(self, request, queryset):
         if request.POST.get("post") != "yes":
-            return self._confirmation(request, "force", list(queryset[:200]), action="force_push_selected")
+            return self._confirm_selection(request, "force", queryset, "force_push_selected")
         self._apply(request, "force", list(queryset.values_list("pk", flat=True)))
         return None
 
@@ -241,7 +241,15 @@ class SyncFailureAdmin(admin.ModelAdmin):
         if refused:
             self.message_user(request, "Not forced: " + " ".join(refused), messages.WARNING)
 
-    def _confirmation(self, request, what: str, failures, *, action: str = "", total=None, cause: str = ""):
+    def _confirm_selection(self, request, what: str, queryset, action: str):
+        # Every selected id goes back with the answer (as Django's delete confirmation does); the
+        # page lists the first 50 so it stays readable.
+        ids = list(queryset.values_list("pk", flat=True))
+        return self._confirmation(request, what, list(queryset[:50]), action=action, total=len(ids), ids=ids)
+
+    def _confirmation(
+        self, request, what: str, failures, *, action: str = "", total=None, cause: str = "", ids=()
+    ):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -249,6 +257,7 @@ class SyncFailureAdmin(admin.ModelAdmin):
             "title": {"ignore": "Ignore these failures?", "force": "Force push these records?",
                       "retry_cause": f"Retry every “{cause_label(cause)}” failure?"}[what],
             "failures": failures,
+            "ids": ids,
             "total": total if total is not None else len(failures),
             "action": action,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,

@@ -231,3 +231,18 @@ def test_a_resolved_failure_offers_no_retry(signed_in):
     failure.refresh_from_db()
     assert failure.status == SyncFailure.Status.RESOLVED
     assert "Nothing to retry" in str(next(iter(response.context["messages"])))
+
+
+def test_ignoring_a_long_selection_ignores_every_selected_failure(signed_in):
+    chosen = SyncFailureFactory.create_batch(60)
+    untouched = SyncFailureFactory()
+    client = signed_in("bookkeeper")
+
+    confirmation = action(client, "ignore_selected", *chosen)
+    posted_back = confirmation.context["ids"]
+    client.post(CHANGELIST, {"action": "ignore_selected", "_selected_action": posted_back, "post": "yes"})
+
+    assert sorted(posted_back) == sorted(f.pk for f in chosen)
+    assert SyncFailure.objects.filter(status=SyncFailure.Status.IGNORED).count() == 60
+    untouched.refresh_from_db()
+    assert untouched.status == SyncFailure.Status.OPEN
