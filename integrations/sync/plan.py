@@ -44,6 +44,9 @@ class Change:
     max_entry_id: int = 0
     retry: bool = False
     force: bool = False
+    # A person chose to overwrite QuickBooks' version (force push, "Keep SyncPortal"): the engine
+    # re-reads the current SyncToken first and sends even an unchanged fingerprint.
+    overwrite: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -71,6 +74,8 @@ def coalesce(entries) -> dict[tuple[str, int], Change]:
         change.fields.update(entry.changed_fields or [])
         change.first_at = change.first_at or entry.created_at
         change.max_entry_id = max(change.max_entry_id, entry.id)
+        if (entry.details or {}).get("overwrite"):
+            change.overwrite = change.force = True
     return changes
 
 

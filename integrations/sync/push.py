@@ -23,7 +23,7 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import lease, plan, records
+from integrations.sync import lease, overwrite, plan, records
 from integrations.sync.builders import build_operation, load_refs, missing_dependencies, refresh_refs
 from integrations.sync.limiter import RealmLimiter
 from syncportal.outbox.models import OutboxEntry
@@ -120,6 +120,7 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
             continue
         pending.append((change, record))
     _add_dependencies(changes, pending, refs)
+    overwrite.refresh_sync_tokens(connection, gateway, [change for change, _ in pending])
     for wave in plan.waves(pending):
         refs = refresh_refs(connection, refs)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []

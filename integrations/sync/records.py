@@ -68,6 +68,7 @@ def add_due_retries(connection: QBOConnection, changes: dict) -> None:
         change = changes.setdefault((entity, object_id), Change(entity, object_id))
         change.retry = True
         change.force = change.force or force
+        change.overwrite = change.overwrite or force
 
 
 def pause(connection: QBOConnection, *, seconds: int, reason: str) -> None:
