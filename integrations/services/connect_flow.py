@@ -55,8 +55,9 @@ def connect_finish(*, session: MutableMapping, params: Mapping[str, str], actor=
         )
     if not pending or not secrets.compare_digest(str(pending.get("state", "")), params.get("state", "")):
         raise ConnectFailed(
-            "This QuickBooks sign-in was not started from this browser session, or was already used, "
-            "so nothing was changed. Click “Connect to QuickBooks” and try again."
+            "This answer from QuickBooks does not belong to the sign-in started here (it was started in "
+            "another browser or session, or was already used), so nothing was changed. "
+            "Click “Connect to QuickBooks” and try again."
         )
     if time.time() - float(pending.get("started", 0)) > STATE_TTL_SECONDS:
         raise ConnectFailed(

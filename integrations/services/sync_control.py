@@ -49,6 +49,12 @@ def sync_now(*, realm_id: str = "", wait: bool = False) -> list[SyncNowReport]:
     """Push pending changes now. ``wait`` drains here and reports; otherwise the workers are woken."""
     reports = []
     for connection in _connections(realm_id):
+        if connection.status != QBOConnection.Status.CONNECTED:
+            # Queueing a drain would only stop at once; say what is needed instead.
+            reports.append(
+                SyncNowReport(connection.realm_id, str(connection), stopped=STOP_WORDS["reconnect"])
+            )
+            continue
         if not wait:
             # Same conditional flip as the commit hook: at most one waiting drain per company.
             if QBOConnection.objects.filter(pk=connection.pk, wake_pending=False).update(wake_pending=True):

@@ -24,6 +24,9 @@ class Command(BaseCommand):
             if report.queued:
                 self.stdout.write(f"{name}: push queued for the background workers.")
                 continue
+            if report.stopped and not (report.pushed or report.failed or report.skipped):
+                self.stdout.write(f"{name}: nothing sent: {report.stopped}.")
+                continue
             if report.busy:
                 self.stdout.write(f"{name}: another worker is pushing this company right now.")
                 continue

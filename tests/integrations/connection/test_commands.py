@@ -97,3 +97,40 @@ def test_sync_status_shows_queue_and_failures(connection, sandbox_company):
     assert "last push:             20" in out
     stored = QBOConnection.objects.get(pk=connection.pk)
     assert stored.access_token not in out and stored.refresh_token not in out
+
+
+def test_sync_now_says_when_quickbooks_must_be_reconnected_first(connection):
+    from integrations.services.connection import connection_mark_needs_reconnect
+
+    connection_mark_needs_reconnect(connection_id=connection.pk, reason="refused")
+    customer_create(display_name="Stuck Until Reconnect")
+
+    for args in (("sync_now",), ("sync_now", "--wait")):
+        out = run(*args)
+        assert "nothing sent: QuickBooks needs to be reconnected." in out
+    assert not OrmQ.objects.exists()
+
+
+def test_qbo_connect_by_hand_completes_with_the_pasted_address(sandbox_company, monkeypatch):
+    from tests.integrations.connection.conftest import consent
+
+    printed = StringIO()
+
+    def person_at_the_keyboard(prompt: str) -> str:
+        authorize_url = next(line for line in printed.getvalue().splitlines() if "/connect/oauth2?" in line)
+        return consent(authorize_url, realm=sandbox_company.realm)
+
+    monkeypatch.setattr("builtins.input", person_at_the_keyboard)
+    call_command("qbo_connect", stdout=printed)
+
+    assert "Connected to QuickBooks company “Test store”" in printed.getvalue()
+    assert QBOConnection.objects.filter(realm_id=sandbox_company.realm).exists()
+
+
+def test_qbo_connect_by_hand_refuses_a_pasted_address_from_another_attempt(sandbox_company, monkeypatch):
+    monkeypatch.setattr(
+        "builtins.input", lambda prompt: f"http://x/?code=abc&state=other&realmId={sandbox_company.realm}"
+    )
+    with pytest.raises(CommandError, match="does not belong to the sign-in started here"):
+        run("qbo_connect")
+    assert not QBOConnection.objects.exists()

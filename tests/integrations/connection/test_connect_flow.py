@@ -81,7 +81,7 @@ def test_a_callback_with_another_state_is_refused_before_the_code_is_used(manage
     response = manager_client.get(forged, follow=True)
 
     assert not QBOConnection.objects.exists()
-    assert "was not started from this browser session" in messages_of(response)[0]
+    assert "does not belong to the sign-in started here" in messages_of(response)[0]
     # The state is single-use: the genuine answer arriving afterwards is refused too.
     manager_client.get(callback_path(location))
     assert not QBOConnection.objects.exists()
