@@ -59,6 +59,7 @@ def callback(model_admin, request):
     except ConnectFailed as failed:
         model_admin.message_user(request, failed.message, messages.ERROR)
         return _changelist()
+    model_admin.log_change(request, connection, "Connected to QuickBooks (signed in at Intuit).")
     model_admin.message_user(
         request,
         f"Connected to QuickBooks company “{connection}”. Changes waiting in the queue are being sent now.",
@@ -101,6 +102,7 @@ def disconnect(model_admin, request, pk: int):
         return _changelist()
     if request.method == "POST":
         connection_disconnect(connection=connection, actor=request.user)
+        model_admin.log_change(request, connection, "Disconnected from QuickBooks (access revoked).")
         model_admin.message_user(
             request,
             f"Disconnected “{connection}”. Nothing more is sent to it; changes keep queueing and go out "

@@ -77,5 +77,7 @@ def test_disconnect_asks_first_then_revokes_and_keeps_history(manager_client, co
     assert QBOLink.objects.filter(connection=connection).count() == 1  # history kept
     with pytest.raises(ReconnectRequired):  # QuickBooks no longer honours the old sign-in
         tokens.refresh(refresh_token)
+    history = manager_client.get(f"{CHANGELIST}{connection.pk}/history/").content.decode()
+    assert "Disconnected from QuickBooks (access revoked)." in history
     customer_create(display_name="After Disconnect")
     assert drain(connection.pk).pushed == 0
