@@ -55,6 +55,21 @@ def fail_dependency(connection, change: Change, record, needed: str) -> None:
     )
 
 
+def fail_invalid(connection, change: Change, record, message: str) -> None:
+    """Something only a person can fix (bad data, a name QuickBooks lacks): no automatic retry."""
+    label = f"{record._meta.verbose_name.capitalize()} ‘{record}’"
+    _upsert_failure(
+        connection,
+        change.entity,
+        change.object_id,
+        change.last_operation,
+        label,
+        outcomes.Diagnosis("invalid_record", message, False),
+        code="",
+        detail="",
+    )
+
+
 def add_due_retries(connection: QBOConnection, changes: dict) -> None:
     """Failures whose backoff has passed (or that a person asked to retry) join this drain."""
     now = timezone.now()
@@ -158,6 +173,8 @@ def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:
             "qbo_id": qbo_id,
             "sync_token": str(entity_doc.get("SyncToken", "")),
             "fingerprint": item.get("fingerprint", ""),
+            # What the mappings sent: the next push sends only the fields that differ from it.
+            "base": item.get("base") or {},
         },
     )
 
