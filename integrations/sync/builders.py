@@ -91,11 +91,12 @@ def _describe_missing(entity: str, record, key, refs: Refs) -> str:
     return f"item #{key}"
 
 
-def _diff(base: dict, state: dict, fixed: frozenset) -> dict:
+def sparse_changes(base: dict, state: dict, fixed: frozenset) -> dict:
     """Top-level keys whose value changed; a key that is gone is cleared ("" / an emptied object)."""
     changed = {k: v for k, v in state.items() if base.get(k) != v and k not in fixed}
     for key, old in base.items():
-        if key in state or key in fixed:
+        # QuickBooks field names are PascalCase; anything else in a base is not ours to clear.
+        if key in state or key in fixed or not key[:1].isupper():
             continue
         if isinstance(old, dict):
             changed[key] = {leaf: "" for leaf in old}
@@ -113,7 +114,7 @@ def _finish(doc: documents.Doc, link, change: Change) -> Built:
         if link.fingerprint == print_ and not change.force:
             return Built(skip_reason="unchanged since the last push")
         # No base (linked by an older engine or by an import): send every mapped field once.
-        changed = _diff(link.base, doc.state, doc.fixed_on_update) if link.base else dict(doc.state)
+        changed = sparse_changes(link.base, doc.state, doc.fixed_on_update) if link.base else dict(doc.state)
         for key in doc.fixed_on_update:
             changed.pop(key, None)
         if not changed and not change.force:

@@ -65,7 +65,8 @@ def custom_field_definitions(preferences: Mapping) -> dict[str, str]:
 def load_refs(connection, gateway, cache: dict) -> Refs:
     """Lists and configuration once per drain (cached in ``cache``), then the current links."""
     if "static" not in cache:
-        prefs = next(iter(next(gateway.query_all("Preferences"), [])), {})
+        # One row per company; paging clauses are not accepted on Preferences.
+        prefs = (gateway.query("SELECT * FROM Preferences").get("Preferences") or [{}])[0]
         cache["static"] = Refs(
             accounts=_by_name(gateway, "Account"),
             payment_methods=_by_name(gateway, "PaymentMethod"),
