@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from integrations.mapping.options import customer_in_scope
 from integrations.models.sync import QBOLink
 from integrations.qbo.contracts import BatchOp
-from integrations.sync import documents, snapshots
+from integrations.sync import documents, records, snapshots
 from integrations.sync.documents import Invalid, needs_customer
 from integrations.sync.plan import Change
 from integrations.sync.refs import Refs, Unresolved, load_refs, refresh_refs
@@ -82,7 +82,7 @@ def _customer_skip(change: Change, record, refs: Refs, link) -> str:
 
 def _describe_missing(entity: str, record, key, refs: Refs) -> str:
     if isinstance(key, tuple):
-        return f"{key[0].split('.')[-1].replace('storecredit', 'store credit')} #{key[1]}"
+        return records.label_for(*key)
     if entity == "customers.customer":
         return f"its parent customer #{key}"
     customer_id = getattr(record, "customer_id", None)

@@ -152,7 +152,17 @@ def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[Batch
                 request_id=batch.request_id,
                 summary={"code": error.code, "message": error.message[:200], "cause": diagnosis.cause},
             )
+    if ok:
+        wake_dependents(connection)
     return ok, failed
+
+
+def wake_dependents(connection: QBOConnection) -> None:
+    """Something reached QuickBooks: records waiting for another one are due again now, however
+    many attempts they used (the message promised they go as soon as their dependency is fixed)."""
+    SyncFailure.objects.filter(
+        connection=connection, cause="waiting_for_dependency", status__in=ACTIVE
+    ).update(status=SyncFailure.Status.RETRYING, next_retry_at=timezone.now())
 
 
 def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:

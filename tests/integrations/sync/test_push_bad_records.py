@@ -118,3 +118,22 @@ def test_a_sale_of_an_item_made_inactive_in_quickbooks_fails_and_says_so(connect
     assert failure.cause == "inactive_reference" and failure.qbo_code == "610"
     assert bad.number in failure.message and "inactive or deleted in QuickBooks" in failure.message
     assert qbo.read("Invoice", linked(good).qbo_id)["TotalAmt"] == 11
+
+
+def test_a_sale_waiting_for_a_fixed_customer_goes_on_the_next_drain(connection, qbo):
+    bad = _imported("Moss & Stone", email="moss at stone")
+    sale = sale_create(
+        kind=Sale.Kind.CHARGE,
+        customer=bad,
+        date=TODAY,
+        lines=[LineInput(item=item_create(name="Gravel", unit_price=Decimal("5.00")), quantity=2)],
+    )
+    drain(connection.pk)
+    assert _failure(sale).cause == "waiting_for_dependency"
+
+    customer_update(customer=bad, changes={"email": "moss@stone.example"})
+    drain(connection.pk)  # the customer goes; the sale is due again at once
+    drain(connection.pk)
+
+    assert qbo.read("Invoice", linked(sale).qbo_id)["CustomerRef"]["value"] == linked(bad).qbo_id
+    assert _failure(sale).status == SyncFailure.Status.RESOLVED

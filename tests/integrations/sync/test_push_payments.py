@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from customers.services import customer_create
-from integrations.models import QBOLink
+from integrations.models import QBOLink, SyncFailure
 from integrations.sync.push import drain
 from sales.models import PaymentMethod, Sale
 from sales.services import (
@@ -177,3 +177,21 @@ def test_deleting_a_voided_sale_here_deletes_it_in_quickbooks(connection, qbo, s
 
     assert result.failed == 0
     assert qbo.query(f"SELECT * FROM SalesReceipt WHERE Id = '{qbo_id}'").get("SalesReceipt", []) == []
+
+
+def test_a_payment_waits_for_its_invoice_and_says_which(connection, qbo, shop, sandbox_company):
+    customer, item = shop
+    drain(connection.pk)
+    sandbox_company.hook(
+        f"realms/{sandbox_company.realm}/bookkeeper",
+        {"entity": "Item", "action": "deactivate", "id": linked(item).qbo_id},
+    )
+    charge = _charge(customer, item, 1)
+    payment = _pay(customer, "25.00", [(charge, Decimal("25.00"))])
+
+    drain(connection.pk)
+
+    waiting = SyncFailure.objects.get(entity="sales.payment", object_id=payment.pk)
+    assert waiting.cause == "waiting_for_dependency"
+    assert f"Sale ‘{charge}’" in waiting.message
+    assert SyncFailure.objects.get(entity="sales.sale", object_id=charge.pk).cause == "inactive_reference"
