@@ -195,3 +195,24 @@ def test_a_payment_waits_for_its_invoice_and_says_which(connection, qbo, shop, s
     assert waiting.cause == "waiting_for_dependency"
     assert f"Sale ‘{charge}’" in waiting.message
     assert SyncFailure.objects.get(entity="sales.sale", object_id=charge.pk).cause == "inactive_reference"
+
+
+def test_voided_invoices_are_voided_and_voided_store_credit_deleted(connection, qbo, shop):
+    from sales.services import sale_void, store_credit_void
+
+    customer, item = shop
+    charge = _charge(customer, item, 2)
+    credit = store_credit_create(
+        customer=customer, date=TODAY, lines=[ReturnLineInput(item=item, quantity=Decimal("1"))]
+    )
+    drain(connection.pk)
+    credit_id = linked(credit).qbo_id
+    sale_void(sale=charge)
+    store_credit_void(store_credit=credit)
+
+    result = drain(connection.pk)
+
+    assert result.failed == 0
+    invoice = read_back(qbo, charge)
+    assert (invoice["TotalAmt"], invoice["Balance"]) == (0, 0)
+    assert qbo.query(f"SELECT * FROM CreditMemo WHERE Id = '{credit_id}'").get("CreditMemo", []) == []
