@@ -154,6 +154,8 @@ def missing_dependencies(change: Change, record, refs: Refs) -> list[tuple[str, 
     """Records a document needs that QuickBooks does not have yet (added to the same push)."""
     needed: list[tuple[str, int]] = []
     entity = change.entity
+    if getattr(record, "is_void", False):
+        return []  # a void needs only its own link
     if entity == "sales.creditapplication":
         needed += [("sales.sale", record.sale_id), ("sales.storecredit", record.store_credit_id)]
         needed.append(("customers.customer", record.store_credit.customer_id))
@@ -163,10 +165,13 @@ def missing_dependencies(change: Change, record, refs: Refs) -> list[tuple[str, 
         needed += [("sales.sale", a.sale_id) for a in record.allocations.all()]
     for line in record.lines.all() if hasattr(record, "lines") else []:
         needed.append(("sales.item", line.item_id))
-    return [
-        key
-        for key in dict.fromkeys(needed)
-        if (key[1] not in refs.customers if key[0] == "customers.customer" else True)
-        and (key[1] not in refs.items if key[0] == "sales.item" else True)
-        and (key not in refs.transactions if key[0] not in NAME_LISTS else True)
-    ]
+    return [key for key in dict.fromkeys(needed) if not _in_quickbooks(key, refs)]
+
+
+def _in_quickbooks(key: tuple[str, int], refs: Refs) -> bool:
+    entity, object_id = key
+    if entity == "customers.customer":
+        return object_id in refs.customers
+    if entity == "sales.item":
+        return object_id in refs.items
+    return key in refs.transactions

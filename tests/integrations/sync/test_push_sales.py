@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from customers.services import customer_create
+from integrations.mapping.choices import Direction, Entity
 from integrations.models import SyncFailure
-from integrations.models.mapping import SyncSettings
+from integrations.models.mapping import FieldMapping, SyncSettings
 from integrations.sync.push import drain
 from sales.models import Item, PaymentMethod, Sale, TaxCode
 from sales.services import LineInput, item_create, sale_create
@@ -194,3 +195,26 @@ def test_a_voided_sale_is_voided_in_quickbooks(connection, qbo):
 
     receipt = read_back(qbo, sale)
     assert receipt["TotalAmt"] == 0 and receipt["PrivateNote"].startswith("Voided")
+
+
+def test_a_mapping_can_send_card_sales_to_another_deposit_account(connection, qbo):
+    FieldMapping.objects.create(
+        entity=Entity.SALE,
+        local_field="payment_method",
+        qbo_path="DepositToAccountRef.name",
+        direction=Direction.TO_QBO,
+        transform="value_map",
+        transform_args={"map": {"card": "Checking"}, "unmapped": "blank"},
+    )
+    item = _item("Bench", "80.00")
+    card = sale_create(
+        kind=Sale.Kind.CASH, date=TODAY, lines=[LineInput(item=item, quantity=1)], payment_method="card"
+    )
+    cash = sale_create(
+        kind=Sale.Kind.CASH, date=TODAY, lines=[LineInput(item=item, quantity=1)], payment_method="cash"
+    )
+
+    drain(connection.pk)
+
+    assert read_back(qbo, card)["DepositToAccountRef"]["name"] == "Checking"
+    assert read_back(qbo, cash)["DepositToAccountRef"]["name"] == "Undeposited Funds"
