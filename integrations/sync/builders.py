@@ -62,7 +62,9 @@ def build_operation(connection, change: Change, record, refs: Refs) -> Built:
         doc = builder(record, refs, _label(record))
     except KeyError as missing:
         return Built(blocked_by=_describe_missing(entity, record, missing.args[0], refs))
-    except (Unresolved, Invalid) as problem:
+    except Unresolved as problem:  # a setting names something QuickBooks lacks
+        return Built(problem=f"{_label(record)} could not be sent: {problem}")
+    except Invalid as problem:  # the record itself; the message already names it
         return Built(problem=str(problem))
     return _finish(doc, link, change)
 

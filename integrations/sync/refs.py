@@ -119,7 +119,10 @@ def _resolve_one(ref: dict, path: str, refs: Refs) -> None:
             "tax_codes": "the tax code map in the sync settings",
             "accounts": "the income account settings or the item's income account",
         }.get(table, "the field mappings")
-        raise Unresolved(f"QuickBooks has no {what} named ‘{name}’. Add it in QuickBooks or change {hint}.")
+        raise Unresolved(
+            f"QuickBooks has no {what} named ‘{name}’. Add it in QuickBooks or change {hint}, "
+            "then retry this record."
+        )
     ref.clear()
     ref["value"] = qbo_id
 
@@ -155,7 +158,8 @@ def add_definition_ids(doc: dict, refs: Refs) -> dict:
         if definition is None:
             raise Unresolved(
                 f"QuickBooks has no custom field named ‘{entry['Name']}’ on its sales forms. "
-                "Add it in QuickBooks (Account and settings → Sales) or change the field mappings."
+                "Add it in QuickBooks (Account and settings → Sales) or change the field mappings, "
+                "then retry this record."
             )
         entry["DefinitionId"] = definition
     return doc

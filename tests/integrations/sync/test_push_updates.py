@@ -84,7 +84,9 @@ def test_a_payment_method_quickbooks_lacks_is_a_failure_naming_the_setting(conne
     assert result.failed == 1
     failure = SyncFailure.objects.get(entity="sales.sale", object_id=bad.pk)
     assert failure.cause == "invalid_record"
-    assert "QuickBooks has no payment method named ‘Petty Cash Tin’" in failure.message
+    assert f"Sale ‘{bad}’ could not be sent: QuickBooks has no payment method named ‘Petty Cash Tin’" in (
+        failure.message
+    )
     assert "payment method map in the sync settings" in failure.message
     assert linked(good).qbo_type == "SalesReceipt"  # the map says nothing about checks: sent
 
