@@ -90,7 +90,7 @@ def _describe_missing(entity: str, record, key, refs: Refs) -> str:
     customer_id = getattr(record, "customer_id", None)
     if key == customer_id and key not in refs.customers:
         return f"its customer ‘{record.customer}’"
-    return f"item #{key}"
+    return records.label_for("sales.item", key)
 
 
 def sparse_changes(base: dict, state: dict, fixed: frozenset) -> dict:

@@ -218,3 +218,16 @@ def test_a_mapping_can_send_card_sales_to_another_deposit_account(connection, qb
 
     assert read_back(qbo, card)["DepositToAccountRef"]["name"] == "Checking"
     assert read_back(qbo, cash)["DepositToAccountRef"]["name"] == "Undeposited Funds"
+
+
+def test_a_sale_whose_item_clashes_with_a_quickbooks_name_waits_for_that_item(connection, qbo):
+    clash = _item("Pest Control", "35.00")  # the sample company already has this item
+    sale = sale_create(
+        kind=Sale.Kind.CASH, date=TODAY, lines=[LineInput(item=clash, quantity=1)], payment_method="cash"
+    )
+
+    drain(connection.pk)
+
+    assert SyncFailure.objects.get(entity="sales.item", object_id=clash.pk).cause == "duplicate_name"
+    waiting = SyncFailure.objects.get(entity="sales.sale", object_id=sale.pk)
+    assert "is waiting for Item ‘Pest Control’" in waiting.message
