@@ -148,4 +148,4 @@ def test_keep_syncportal_and_edit_overwrite_quickbooks(
     assert customer.email == expected
     conflict.refresh_from_db()
     assert conflict.status == SyncConflict.Status.RESOLVED
-    assert QBOLink.objects.get(pk=link.pk).base["email"] == expected
+    assert QBOLink.objects.get(pk=link.pk).base["PrimaryEmailAddr"]["Address"] == expected  # agreed state
