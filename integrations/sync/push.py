@@ -23,7 +23,7 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import lease, plan, records
+from integrations.sync import lease, merge_steps, plan, records
 from integrations.sync.builders import build_operation, load_refs, missing_dependencies, refresh_refs
 from integrations.sync.limiter import RealmLimiter
 from syncportal.outbox.models import OutboxEntry
@@ -80,6 +80,7 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
             )
             changes = plan.coalesce(entries)
             records.add_due_retries(connection, changes)
+            merge_steps.run_merges(connection, gateway, entries, changes, result)
             if not changes:
                 break
             _push_changes(connection, gateway, changes, refs_cache, result)
