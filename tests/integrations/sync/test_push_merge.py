@@ -184,3 +184,87 @@ def test_a_merge_undone_before_it_reached_quickbooks_leaves_quickbooks_as_it_was
         "merge": "superseded",
         "undo": "done",
     }
+
+
+def test_an_answer_lost_mid_merge_is_re_run_without_moving_anything_twice(
+    connection, qbo, pair, sandbox_company
+):
+    survivor, duplicate = pair["survivor"], pair["duplicate"]
+    [invoice_id] = pair["moving"]["Invoice"]
+    token_before = int(qbo.read("Invoice", invoice_id)["SyncToken"])
+    sandbox_company.hook(
+        "faults",
+        {
+            "kind": "lost_response",
+            "match": {"entity": "Invoice", "operation": "update", "realm": sandbox_company.realm},
+            "times": 1,
+        },
+    )
+    customer_merge(survivor=survivor, duplicate=duplicate)
+
+    drain(connection.pk)  # QuickBooks moved the invoice, but the answer never came back
+
+    failure = SyncFailure.objects.get(entity="customers.customermerge")
+    assert failure.status == SyncFailure.Status.RETRYING  # retried automatically
+    SyncFailure.objects.filter(pk=failure.pk).update(next_retry_at=timezone.now())
+    drain(connection.pk)
+
+    assert _transactions_of(qbo, _qbo_id(duplicate)) == {t: [] for t in TYPES}
+    assert int(qbo.read("Invoice", invoice_id)["SyncToken"]) == token_before + 1  # moved once
+    assert qbo.read("Customer", _qbo_id(duplicate))["Active"] is False
+    assert SyncFailure.objects.get(pk=failure.pk).status == SyncFailure.Status.RESOLVED
+
+
+def test_a_survivor_never_sent_is_added_first_and_receives_the_duplicates_records(connection, qbo):
+    survivor = customer_create(display_name="Walk-in Wanda", sync_with_quickbooks=False)
+    duplicate = customer_create(display_name="Wanda Walker")
+    make_charge(customer=duplicate, amount="60.00")
+    drain(connection.pk)
+    assert not QBOLink.objects.filter(entity="customers.customer", object_id=survivor.pk).exists()
+    moving = _transactions_of(qbo, _qbo_id(duplicate))
+
+    customer_merge(survivor=survivor, duplicate=duplicate)
+    result = drain(connection.pk)
+
+    assert result.failed == 0, list(SyncFailure.objects.values_list("message", flat=True))
+    assert len(_customers_named(qbo, "Walk-in Wanda")) == 1
+    assert _transactions_of(qbo, _qbo_id(survivor))["Invoice"] == moving["Invoice"]
+    assert qbo.read("Customer", _qbo_id(duplicate))["Active"] is False
+
+
+def test_records_only_quickbooks_has_move_with_the_merge_and_back_with_the_undo(
+    connection, qbo, pair, sandbox_company
+):
+    survivor, duplicate = pair["survivor"], pair["duplicate"]
+    item_qbo = QBOLink.objects.filter(entity="sales.item").values_list("qbo_id", flat=True).first()
+    made = sandbox_company.hook(
+        f"realms/{sandbox_company.realm}/bookkeeper",
+        {
+            "entity": "Invoice",
+            "action": "create",
+            "fields": {
+                "CustomerRef": {"value": _qbo_id(duplicate)},
+                "Line": [
+                    {
+                        "Amount": 25,
+                        "DetailType": "SalesItemLineDetail",
+                        "SalesItemLineDetail": {"ItemRef": {"value": item_qbo}, "Qty": 1, "UnitPrice": 25},
+                    }
+                ],
+            },
+        },
+    )
+    remote_id = str((made.get("Invoice") or made)["Id"])
+    merge = customer_merge(survivor=survivor, duplicate=duplicate)
+    drain(connection.pk)
+    assert qbo.read("Invoice", remote_id)["CustomerRef"]["value"] == _qbo_id(survivor)
+    assert qbo.read("Customer", _qbo_id(duplicate))["Active"] is False
+
+    customer_merge_undo(merge=merge)
+    result = drain(connection.pk)
+
+    assert result.failed == 0, list(SyncFailure.objects.values_list("message", flat=True))
+    assert qbo.read("Invoice", remote_id)["CustomerRef"]["value"] == _qbo_id(duplicate)
+    assert _transactions_of(qbo, _qbo_id(duplicate))["Invoice"] == sorted(
+        [*pair["moving"]["Invoice"], remote_id]
+    )
