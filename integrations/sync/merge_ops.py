@@ -61,7 +61,7 @@ def step_sub_customers(run: StepRun) -> None:
 
 def step_survivor(run: StepRun) -> None:
     run.step = "survivor"
-    _push_customer(run, run.job.survivor_id, role="survivor")
+    _push_customer(run, run.job.survivor_id, role="survivor", force=False)
 
 
 def step_deactivate(run: StepRun) -> None:
@@ -78,7 +78,9 @@ def step_deactivate(run: StepRun) -> None:
 
 def step_duplicate(run: StepRun) -> None:
     run.step = "duplicate"
-    _push_customer(run, run.job.duplicate_id, role="duplicate", reactivate=True)
+    # Sent even if its fields match what was last sent: QuickBooks has it inactive (and renamed).
+    linked = bool(ids_for(run, "duplicate", required=False))
+    _push_customer(run, run.job.duplicate_id, role="duplicate", force=linked)
 
 
 def step_sub_customers_back(run: StepRun) -> None:
@@ -132,15 +134,14 @@ def _moved_back(run: StepRun, only_label: str | None, qbo_type: str, progress_ke
 # -- sending a whole customer ---------------------------------------------------------------------
 
 
-def _push_customer(run: StepRun, customer_id: int, *, role: str, reactivate: bool = False) -> None:
-    """Send the customer's current state through the ordinary builder (the configured mapping)."""
+def _push_customer(run: StepRun, customer_id: int, *, role: str, force: bool) -> None:
+    """Send the customer's current state through the ordinary builder (the configured mapping);
+    ``force`` sends it even when unchanged or not flagged for QuickBooks."""
     record = Customer.objects.filter(pk=customer_id).select_related("customer_type").first()
     if record is None:
         return
     link = QBOLink.objects.filter(connection=run.connection, entity=CUSTOMER, object_id=customer_id).first()
-    # An unlinked survivor must exist before anything moves to it, even if not flagged for QuickBooks;
-    # a reactivated duplicate goes even if its fields match what was last sent (QuickBooks has it inactive).
-    change = plan.Change(CUSTOMER, customer_id, operations=["merge"], force=reactivate or link is None)
+    change = plan.Change(CUSTOMER, customer_id, operations=["merge"], force=force)
     refs = builders.load_refs(run.connection, run.gateway, run.refs_cache)
     built = builders.build_operation(run.connection, change, record, refs)
     if built.skip_reason:
@@ -166,7 +167,10 @@ def _push_customer(run: StepRun, customer_id: int, *, role: str, reactivate: boo
         changes = {k: v for k, v in body.items() if k not in {"Id", "SyncToken"}}
         saved = run.update("Customer", current, changes, what=what)
     else:
-        key = f"{run.connection.realm_id}:merge:{run.job.pk}:{run.step}:create:{customer_id}"
+        # No run number: a create whose answer was lost must be replayed, not made twice; a changed
+        # body (after a person fixed a refusal) is a new request.
+        key = f"{run.connection.realm_id}:merge:{run.job.pk}:create:{customer_id}"
+        key += f":{built.meta.get('fingerprint')}"
         request_id = str(uuid.uuid5(REQUEST_NAMESPACE, key))
         saved = run.call(
             lambda: run.gateway.create("Customer", body, request_id=request_id),
@@ -191,7 +195,7 @@ def _survivor_in_quickbooks(run: StepRun) -> str:
     """The survivor's QuickBooks id; a survivor never sent is added first (even if not flagged for
     QuickBooks): the duplicate's records need somewhere to go."""
     if not ids_for(run, "survivor", required=False):
-        _push_customer(run, run.job.survivor_id, role="survivor")
+        _push_customer(run, run.job.survivor_id, role="survivor", force=True)
     return ids_for(run, "survivor", required=True)
 
 

@@ -85,7 +85,9 @@ class StepRun:
         """One sparse update of ``doc`` (as just read) with ``changes``; refusals become StepRefused."""
         body = {"Id": doc["Id"], "SyncToken": doc["SyncToken"], **changes}
         key = f"{self.connection.realm_id}:merge:{self.job.pk}:{self.step}:{qbo_type}"
-        key += f":{doc['Id']}:{doc['SyncToken']}"
+        # The run number: a retry after a refusal is a new request, not a replay of the refusal (a
+        # write that did happen is seen by the re-read and not sent again).
+        key += f":{doc['Id']}:{doc['SyncToken']}:run{self.job.progress.get('runs', 0)}"
         saved = self.call(
             lambda: self.gateway.update(qbo_type, body, request_id=str(uuid.uuid5(REQUEST_NAMESPACE, key))),
             what=what,
@@ -160,11 +162,12 @@ def _advice(error, run: StepRun) -> tuple[str, str, bool]:
             "Something it refers to is inactive or deleted in QuickBooks; reactivate it there, then retry.",
             False,
         )
-    if run.step == "deactivate":
+    if error.code == "6220" or "balance" in f"{error.message} {error.detail}".lower():
         return (
             "duplicate_has_balance",
-            f"‘{run.name('duplicate')}’ probably still has a balance in QuickBooks (an opening balance, "
-            "for example, which QuickBooks' API cannot move); clear it in QuickBooks, then retry.",
+            f"‘{run.name('duplicate')}’ still has a balance in QuickBooks (an opening balance, for "
+            "example, which QuickBooks' API cannot move to another customer); clear it in QuickBooks, "
+            "then retry.",
             False,
         )
     if error.transient:

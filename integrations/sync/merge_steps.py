@@ -78,6 +78,8 @@ def owned_customers(connection) -> set[int]:
 def run_job(connection, gateway, job: QBOMergeJob, result, *, refs_cache: dict | None = None) -> str:
     """Run the job's remaining steps in order: "done", "failed" (a step refused; later ones wait) or
     "stop" (QuickBooks asked us to slow down or must be reconnected: the whole drain stops)."""
+    job.progress = {**job.progress, "runs": job.progress.get("runs", 0) + 1}
+    job.save(update_fields=["progress", "updated_at"])
     run = merge_ops.StepRun(connection, gateway, job, refs_cache if refs_cache is not None else {})
     for step in STEPS[job.action]:
         if step in job.progress.get("done", []):

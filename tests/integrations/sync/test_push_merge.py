@@ -268,3 +268,16 @@ def test_records_only_quickbooks_has_move_with_the_merge_and_back_with_the_undo(
     assert _transactions_of(qbo, _qbo_id(duplicate))["Invoice"] == sorted(
         [*pair["moving"]["Invoice"], remote_id]
     )
+
+
+def test_merging_two_customers_quickbooks_never_had_sends_nothing(connection, qbo):
+    survivor = customer_create(display_name="Local Lou", sync_with_quickbooks=False)
+    duplicate = customer_create(display_name="Lou Local", sync_with_quickbooks=False)
+    drain(connection.pk)
+
+    customer_merge(survivor=survivor, duplicate=duplicate, field_choices={"sync_with_quickbooks": "survivor"})
+    result = drain(connection.pk)
+
+    assert (result.pushed, result.failed) == (0, 0)
+    assert _customers_named(qbo, "Local Lou") == [] and _customers_named(qbo, "Lou Local") == []
+    assert QBOMergeJob.objects.get().status == QBOMergeJob.Status.DONE
