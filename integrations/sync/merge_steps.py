@@ -107,6 +107,12 @@ def run_job(connection, gateway, job: QBOMergeJob, result, *, refs_cache: dict |
 def _register(connection, entry) -> None:
     details = entry.details or {}
     action = details.get("action", QBOMergeJob.Action.MERGE)
+    if action not in QBOMergeJob.Action.values or not all(
+        details.get(key) for key in ("merge_id", "survivor_id", "duplicate_id")
+    ):
+        # Not written by customer_merge (nothing to act on); never let one odd row stop the drain.
+        log.warning("outbox entry %s: merge row without the merge's ids, ignored", entry.id)
+        return
     with transaction.atomic():
         job, created = QBOMergeJob.objects.get_or_create(
             connection=connection,

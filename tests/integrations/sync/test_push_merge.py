@@ -12,6 +12,7 @@ from customers.services import customer_create
 from integrations.models import QBOLink, QBOMergeJob, SyncFailure
 from integrations.sync.push import drain
 from sales.services import AllocationInput, ReturnLineInput, store_credit_create
+from syncportal.outbox.models import OutboxEntry
 from tests.factories.sales import TODAY, ItemFactory, make_cash_sale, make_charge, make_payment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sandbox]
@@ -281,3 +282,14 @@ def test_merging_two_customers_quickbooks_never_had_sends_nothing(connection, qb
     assert (result.pushed, result.failed) == (0, 0)
     assert _customers_named(qbo, "Local Lou") == [] and _customers_named(qbo, "Lou Local") == []
     assert QBOMergeJob.objects.get().status == QBOMergeJob.Status.DONE
+
+
+def test_a_merge_row_without_the_merges_ids_is_ignored_and_the_rest_still_flows(connection, qbo):
+    odd = customer_create(display_name="Odd Row Olga")
+    OutboxEntry.objects.create(entity="customers.customer", object_id=odd.pk, operation="merge", details={})
+    customer_create(display_name="Next In Line")
+
+    result = drain(connection.pk)
+
+    assert result.failed == 0 and not QBOMergeJob.objects.exists()
+    assert len(_customers_named(qbo, "Next In Line")) == 1
