@@ -85,7 +85,9 @@ def step_duplicate(run: StepRun) -> None:
 
 def step_sub_customers_back(run: StepRun) -> None:
     run.step = "sub_customers_back"
-    survivor, duplicate = ids_for(run, "survivor", required=False), ids_for(run, "duplicate", required=True)
+    survivor, duplicate = ids_for(run, "survivor", required=False), ids_for(run, "duplicate", required=False)
+    if not duplicate:
+        return  # QuickBooks never had the duplicate, so nothing there was moved away from it
     for qbo_id in _moved_back(run, "customers.customer.parent", "Customer", "sub_customers"):
         doc = read(run, "Customer", qbo_id)
         if doc is None or ref(doc, "ParentRef") != survivor:
@@ -96,7 +98,9 @@ def step_sub_customers_back(run: StepRun) -> None:
 
 def step_transactions_back(run: StepRun) -> None:
     run.step = "transactions_back"
-    survivor, duplicate = ids_for(run, "survivor", required=False), ids_for(run, "duplicate", required=True)
+    survivor, duplicate = ids_for(run, "survivor", required=False), ids_for(run, "duplicate", required=False)
+    if not duplicate:
+        return  # QuickBooks never had the duplicate, so nothing there was moved away from it
     for qbo_type in TRANSACTION_TYPES:
         for qbo_id in _moved_back(run, None, qbo_type, qbo_type):
             doc = read(run, qbo_type, qbo_id)

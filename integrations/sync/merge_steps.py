@@ -91,7 +91,13 @@ def run_job(connection, gateway, job: QBOMergeJob, result, *, refs_cache: dict |
             return "stop"
         except errors.ReconnectRequired:
             return "stop"
-        except merge_ops.StepRefused as refused:
+        except (merge_ops.StepRefused, errors.QBOError) as problem:
+            # A QuickBooks error outside a step's own calls (reading the account lists, say).
+            refused = (
+                problem
+                if isinstance(problem, merge_ops.StepRefused)
+                else run.refused(problem, what="go on with the merge")
+            )
             _fail(connection, job, refused)
             result.failed += 1
             return "failed"

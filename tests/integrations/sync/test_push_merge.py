@@ -293,3 +293,21 @@ def test_a_merge_row_without_the_merges_ids_is_ignored_and_the_rest_still_flows(
 
     assert result.failed == 0 and not QBOMergeJob.objects.exists()
     assert len(_customers_named(qbo, "Next In Line")) == 1
+
+
+def test_undoing_a_merge_of_a_duplicate_quickbooks_never_had_finishes_cleanly(connection, qbo):
+    survivor = customer_create(display_name="Synced Sam")
+    duplicate = customer_create(display_name="Sam Synced", sync_with_quickbooks=False)
+    drain(connection.pk)
+    merge = customer_merge(
+        survivor=survivor, duplicate=duplicate, field_choices={"sync_with_quickbooks": "survivor"}
+    )
+    drain(connection.pk)
+
+    customer_merge_undo(merge=merge)
+    result = drain(connection.pk)
+
+    assert result.failed == 0, list(SyncFailure.objects.values_list("message", flat=True))
+    assert _customers_named(qbo, "Sam Synced") == []
+    assert len(_customers_named(qbo, "Synced Sam")) == 1
+    assert set(QBOMergeJob.objects.values_list("status", flat=True)) == {"done"}
