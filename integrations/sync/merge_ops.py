@@ -41,9 +41,17 @@ def step_transactions(run: StepRun) -> None:
     for qbo_type in TRANSACTION_TYPES:
         what = f"list the {WORDS[qbo_type]}s of ‘{run.name('duplicate')}’"
         for doc in query(run, qbo_type, f"CustomerRef = '{duplicate}'", what=what):
+            if _voided(doc):
+                # QuickBooks refuses to edit a voided transaction; with nothing left to pay it can
+                # stay with the inactive duplicate (the local copy moved, for the history).
+                continue
             run.remember(qbo_type, str(doc["Id"]))
             what = f"move {doc_label(qbo_type, doc)} to ‘{run.name('survivor')}’"
             run.update(qbo_type, doc, {"CustomerRef": {"value": survivor}}, what=what)
+
+
+def _voided(doc: dict) -> bool:
+    return not doc.get("TotalAmt") and str(doc.get("PrivateNote") or "").startswith("Voided")
 
 
 def step_sub_customers(run: StepRun) -> None:

@@ -11,7 +11,7 @@ from customers.merging import customer_merge, customer_merge_undo
 from customers.services import customer_create
 from integrations.models import QBOLink, QBOMergeJob, SyncFailure
 from integrations.sync.push import drain
-from sales.services import AllocationInput, ReturnLineInput, store_credit_create
+from sales.services import AllocationInput, ReturnLineInput, sale_void, store_credit_create
 from syncportal.outbox.models import OutboxEntry
 from tests.factories.sales import TODAY, ItemFactory, make_cash_sale, make_charge, make_payment
 
@@ -311,3 +311,22 @@ def test_undoing_a_merge_of_a_duplicate_quickbooks_never_had_finishes_cleanly(co
     assert _customers_named(qbo, "Sam Synced") == []
     assert len(_customers_named(qbo, "Synced Sam")) == 1
     assert set(QBOMergeJob.objects.values_list("status", flat=True)) == {"done"}
+
+
+def test_voided_transactions_which_quickbooks_will_not_edit_stay_and_the_merge_completes(connection, qbo):
+    survivor = customer_create(display_name="Vera Voss")
+    duplicate = customer_create(display_name="Vera Vos")
+    voided = make_charge(customer=duplicate, amount="20.00")
+    make_charge(customer=duplicate, amount="35.00")
+    drain(connection.pk)
+    sale_void(sale=voided)
+    drain(connection.pk)
+    voided_qbo = QBOLink.objects.get(entity="sales.sale", object_id=voided.pk).qbo_id
+
+    customer_merge(survivor=survivor, duplicate=duplicate)
+    result = drain(connection.pk)
+
+    assert result.failed == 0, list(SyncFailure.objects.values_list("message", flat=True))
+    assert _transactions_of(qbo, _qbo_id(duplicate))["Invoice"] == [voided_qbo]
+    assert len(_transactions_of(qbo, _qbo_id(survivor))["Invoice"]) == 1
+    assert qbo.read("Customer", _qbo_id(duplicate))["Active"] is False
