@@ -2,6 +2,7 @@
 
 from integrations.models.connection import QBOConnection
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
+from integrations.models.merge import QBOMergeJob
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "PushBatch",
     "QBOConnection",
     "QBOLink",
+    "QBOMergeJob",
     "SyncConflict",
     "SyncEvent",
     "SyncFailure",

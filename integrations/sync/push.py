@@ -23,7 +23,7 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import lease, overwrite, plan, records
+from integrations.sync import lease, merge_steps, overwrite, plan, records
 from integrations.sync.builders import (
     build_operation,
     build_removal,
@@ -86,6 +86,7 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
             )
             changes = plan.coalesce(entries)
             records.add_due_retries(connection, changes)
+            merge_steps.run_merges(connection, gateway, entries, changes, result)
             if not changes:
                 break
             _push_changes(connection, gateway, changes, refs_cache, result)

@@ -61,6 +61,7 @@ _BOOKKEEPING = [
     ("integrations", "syncsettings", V),
     ("integrations", "configchange", V),
     ("integrations", "qbolink", V),
+    ("integrations", "qbomergejob", V),
     ("django_q", "task", V),
     ("django_q", "success", V),
     ("django_q", "failure", V),
