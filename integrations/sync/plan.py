@@ -71,6 +71,8 @@ def coalesce(entries) -> dict[tuple[str, int], Change]:
         change.fields.update(entry.changed_fields or [])
         change.first_at = change.first_at or entry.created_at
         change.max_entry_id = max(change.max_entry_id, entry.id)
+        # A person asked for a re-send (reconciliation "Force push"): skip the unchanged check.
+        change.force = change.force or bool((entry.details or {}).get("force"))
     return changes
 
 

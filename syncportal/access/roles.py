@@ -55,6 +55,8 @@ _BOOKKEEPING = [
     ("integrations", "syncsettings", V),
     ("integrations", "configchange", V),
     ("integrations", "qbolink", V),
+    ("integrations", "reconciliationrun", ("view", "add", "fix")),
+    ("integrations", "reconciliationrow", V),
     ("django_q", "task", V),
     ("django_q", "success", V),
     ("django_q", "failure", V),
