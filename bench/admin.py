@@ -61,11 +61,13 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from customers.models import Customer
+    from integrations.models import SyncEvent
 
     if args.rebuild:
         reset_schema()
     call_command("migrate", verbosity=0)
-    if Customer.objects.count() != sizes["customers"]:
+    built = Customer.objects.count() == sizes["customers"] and SyncEvent.objects.count() == sizes["events"]
+    if not built:
         from admin_parts.build import build
 
         reset_schema()

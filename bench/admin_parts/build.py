@@ -118,7 +118,8 @@ def build(sizes: dict[str, int]) -> dict[str, float]:
             "operation": "'update'",
             "outcome": "CASE WHEN g % 50 = 0 THEN 'failed' WHEN g % 7 = 0 THEN 'skipped' ELSE 'ok' END",
             "duration_ms": "50 + g % 400",
-            "latency_ms": "CASE WHEN g % 4 = 0 OR g % 50 = 0 THEN NULL ELSE 300 + (g * 7919) % 9000 END",
+            "latency_ms": "CASE WHEN g % 4 = 0 OR g % 50 = 0 THEN NULL"
+            " ELSE 300 + (g::bigint * 7919) % 9000 END",
             # Spread over the last 7 days so the dashboard's window holds all of them.
             "created_at": f"now() - (g::float / {n_events}) * interval '7 days'",
         },
