@@ -30,6 +30,9 @@ def _users():
 
 
 def _time(client: Client, url: str) -> tuple[float, int, int]:
+    first = client.get(url)
+    if first.status_code == 302:  # e.g. "All" on the review queue lands on its default filter
+        url = first.url
     timings, queries, status = [], 0, 0
     for _ in range(ROUNDS):
         reset_queries()

@@ -151,5 +151,7 @@ def test_rollup_counts_events_arriving_after_a_fold_once(known):
 def test_no_company_connected_says_so(client):
     client.force_login(user_in_role(MANAGER))
     response = client.get(reverse("admin:index"))
-    assert "No QuickBooks company is connected yet." in response.content.decode()
+    html = response.content.decode()
+    assert "No QuickBooks company is connected yet." in html
     assert response.context["board"].promised.accuracy is None
+    assert f'No reconciliation has run yet. <a href="{reverse("console:reconciliation")}">Run one</a>' in html

@@ -72,6 +72,7 @@ class Promised:
     accuracy_run_at: dt.datetime | None = None
     accuracy_url: str = ""
     accuracy_differences_url: str = ""
+    report_url: str = ""
     completion_day: dt.date | None = None
     completion_p50_ms: int | None = None
     completion_p95_ms: int | None = None
@@ -267,6 +268,7 @@ def _promised(user, since, hourly, latency, by_hand: int) -> Promised:
         accuracy_run_at=run.finished_at if run else None,
         accuracy_url=f"{report_url}?run={run.pk}" if run and report_url else "",
         accuracy_differences_url=f"{report_url}?run={run.pk}&differences=1" if run and report_url else "",
+        report_url=report_url,
         completion_day=latest[0] if latest else None,
         completion_samples=latest[1] if latest else 0,
         completion_p50_ms=latest[2] if latest else None,
