@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
-ESTIMATE_ABOVE = 50_000  # below this an exact count is cheap and nobody should see "about"
+ESTIMATE_ABOVE = 10_000  # below this an exact count is cheap (tens of ms) and worth showing exactly
 
 
 def estimated_rows(queryset) -> int | None:
