@@ -164,3 +164,51 @@ def customer_type_delete_refusal(*, customer_type: CustomerType) -> str | None:
         return None
     customers = f"{in_use} customer{'s' if in_use != 1 else ''}"
     return f"'{customer_type}' is the type of {customers}. Give them another type first."
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    pk: int
+    display_name: str
+    level: int  # 0 = the family's top-level customer
+    is_active: bool
+    balance: Decimal
+    is_current: bool
+
+
+def customer_family_tree(*, customer: Customer) -> list[TreeNode]:
+    """The whole family ``customer`` belongs to, from its top-level customer down, in tree order.
+
+    One query per level (at most five) plus the walk up; an empty list when the customer stands alone.
+    """
+    top_id = customer_ancestor_ids(customer_id=customer.pk)[-1]
+    below = [pk for level in customer_subtree_levels(customer_id=top_id) for pk in level]
+    if not below:
+        return []
+    family = {
+        c.pk: c
+        for c in Customer.objects.filter(pk__in=[top_id, *below]).only(
+            "pk", "display_name", "parent_id", "is_active", "balance"
+        )
+    }
+    children: dict[int | None, list[Customer]] = {}
+    for member in family.values():
+        children.setdefault(member.parent_id, []).append(member)
+    nodes: list[TreeNode] = []
+
+    def visit(member: Customer, level: int) -> None:
+        nodes.append(
+            TreeNode(
+                member.pk,
+                member.display_name,
+                level,
+                member.is_active,
+                member.balance,
+                member.pk == customer.pk,
+            )
+        )
+        for child in sorted(children.get(member.pk, []), key=lambda c: c.display_name.lower()):
+            visit(child, level + 1)
+
+    visit(family[top_id], 0)
+    return nodes

@@ -29,3 +29,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 mkdir -p var
+
+# Browser tests drive the machine's Chromium from Debian's packages (Playwright never downloads one).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Installing Chromium for the browser tests (Debian package)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
+      || echo "Chromium could not be installed: browser tests will be skipped." >&2
+  else
+    echo "Note: 'chromium' is not installed; browser tests will be skipped (sudo apt-get install chromium)." >&2
+  fi
+fi

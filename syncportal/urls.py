@@ -11,5 +11,6 @@ admin.site.index_title = "Store accounts and QuickBooks sync"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("integrations/", include("integrations.urls")),
+    path("admin/console/", include("syncportal.console.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,6 +33,7 @@ from customers.services import (
     customer_update,
 )
 from customers.services.validation import deactivation_errors
+from syncportal.admin_scale import LargeTableAdminMixin
 
 
 class SubCustomerInline(admin.TabularInline):
@@ -80,7 +81,7 @@ class CustomerNoteInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(RefusedDeleteMixin, ImportExportModelAdmin):
+class CustomerAdmin(LargeTableAdminMixin, RefusedDeleteMixin, ImportExportModelAdmin):
     form = CustomerAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     resource_classes = [CustomerResource]
@@ -110,7 +111,6 @@ class CustomerAdmin(RefusedDeleteMixin, ImportExportModelAdmin):
     search_fields = ["display_name", "company_name", "given_name", "family_name", "email", "phone"]
     search_help_text = "Name, company, email or phone (digits are enough for a phone)."
     list_select_related = ["parent", "customer_type"]
-    show_facets = admin.ShowFacets.ALWAYS
     autocomplete_fields = ["parent", "customer_type"]
     readonly_fields = [
         "full_name",

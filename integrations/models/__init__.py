@@ -1,6 +1,13 @@
 """The integrations app's models, one module per concern."""
 
 from integrations.models.connection import QBOConnection
+from integrations.models.console import (
+    ReconciliationRow,
+    ReconciliationRun,
+    RollupState,
+    SyncEventHourly,
+    SyncLatencyDaily,
+)
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
 from integrations.models.merge import QBOMergeJob
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
@@ -14,8 +21,13 @@ __all__ = [
     "QBOConnection",
     "QBOLink",
     "QBOMergeJob",
+    "ReconciliationRow",
+    "ReconciliationRun",
+    "RollupState",
     "SyncConflict",
     "SyncEvent",
+    "SyncEventHourly",
     "SyncFailure",
+    "SyncLatencyDaily",
     "SyncSettings",
 ]

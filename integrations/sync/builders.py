@@ -117,8 +117,14 @@ def _finish(doc: documents.Doc, link, change: Change) -> Built:
             return Built(skip_reason="unchanged since the last push")
         # No base (linked by an older engine or by an import), or a person chose "our version wins"
         # (force push, Keep SyncPortal): send every mapped field, not only what differs from the base.
-        full = change.overwrite or not link.base
-        changed = dict(doc.state) if full else sparse_changes(link.base, doc.state, doc.fixed_on_update)
+        if change.overwrite:
+            # Whatever QuickBooks holds in a mapped field we leave empty is cleared too.
+            stale = {key: None for key in doc.mapped_keys} | (link.base or {})
+            changed = {**doc.state, **sparse_changes(stale, doc.state, doc.fixed_on_update)}
+        elif not link.base:
+            changed = dict(doc.state)
+        else:
+            changed = sparse_changes(link.base, doc.state, doc.fixed_on_update)
         for key in doc.fixed_on_update:
             changed.pop(key, None)
         if not changed and not change.force:

@@ -40,6 +40,8 @@ class Doc:
     create_only: dict = field(default_factory=dict)  # sent on create only (opening quantity …)
     fixed_on_update: frozenset = frozenset()  # keys QuickBooks refuses to change after create
     decisions: tuple[str, ...] = ()
+    # Top-level QuickBooks keys the mappings own: an overwrite clears those we leave empty.
+    mapped_keys: frozenset = frozenset()
 
 
 def _money(value) -> float:
@@ -48,6 +50,15 @@ def _money(value) -> float:
 
 def _fields(entity: str, snap: dict, refs: Refs) -> dict:
     return build_qbo_fields(entity, snap, refs.mappings, value_maps=refs.options.value_maps)
+
+
+def _mapped_keys(entity: str, refs: Refs) -> frozenset:
+    # Scalar top-level fields only: an emptied address or email object is cleared through the base.
+    return frozenset(
+        m.qbo_path
+        for m in refs.mappings
+        if m.entity == entity and m.direction in ("both", "to_qbo") and "." not in m.qbo_path
+    )
 
 
 def _leaves(doc: dict, prefix: str = ""):
@@ -93,7 +104,7 @@ def customer_doc(record, refs: Refs, label: str) -> Doc:
         body["Job"] = False
     check_lengths(entity, body, label)
     _check_email(body, label)
-    return Doc("Customer", resolve_names(body, refs))
+    return Doc("Customer", resolve_names(body, refs), mapped_keys=_mapped_keys(entity, refs))
 
 
 ITEM_CREATE_ONLY = frozenset({"Type", "TrackQtyOnHand", "AssetAccountRef", "ExpenseAccountRef"})

@@ -81,7 +81,8 @@ def coalesce(entries) -> dict[tuple[str, int], Change]:
         change.fields.update(entry.changed_fields or [])
         change.first_at = change.first_at or entry.created_at
         change.max_entry_id = max(change.max_entry_id, entry.id)
-        if (entry.details or {}).get("overwrite"):
+        # A person chose "our version wins" (failure or reconciliation Force push, Keep SyncPortal).
+        if (entry.details or {}).get("overwrite") or (entry.details or {}).get("force"):
             change.overwrite = change.force = True
     return changes
 

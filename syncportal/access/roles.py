@@ -62,6 +62,8 @@ _BOOKKEEPING = [
     ("integrations", "configchange", V),
     ("integrations", "qbolink", V),
     ("integrations", "qbomergejob", V),
+    ("integrations", "reconciliationrun", ("view", "add", "fix")),
+    ("integrations", "reconciliationrow", V),
     ("django_q", "task", V),
     ("django_q", "success", V),
     ("django_q", "failure", V),

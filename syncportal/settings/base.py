@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "import_export",
     "syncportal.access",
     "syncportal.outbox",
+    # Before the domain apps: post_migrate role sync keys on the last app, which must have models.
+    "syncportal.console",
     "customers",
     "sales",
     "integrations",

@@ -1,0 +1,1 @@
+"""Reads for the operator console; each returns frozen dataclasses the templates render."""
