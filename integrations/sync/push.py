@@ -23,9 +23,10 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import lease, plan, records
+from integrations.sync import chaos, lease, plan, records, recovery, stale
 from integrations.sync.builders import build_operation, load_refs, missing_dependencies, refresh_refs
 from integrations.sync.limiter import RealmLimiter
+from integrations.sync.merge3 import narrow
 from syncportal.outbox.models import OutboxEntry
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class DrainResult:
     stopped: str = ""  # why the drain stopped early (throttled, unavailable, reconnect)
     calls: int = 0
     errors: list[str] = field(default_factory=list)
+    owner: str = ""  # the lease holder, recorded on every batch it sends
 
 
 class StopDrain(Exception):
@@ -58,6 +60,7 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
     """Push everything pending for one company (until done or ``time_budget`` seconds pass)."""
     result = DrainResult()
     owner = owner or f"{lease.host_id()}:{uuid.uuid4().hex[:8]}"
+    result.owner = owner
     connection = lease.acquire(connection_id, owner)
     if connection is None:
         result.busy = True
@@ -123,8 +126,16 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
     for wave in plan.waves(pending):
         refs = refresh_refs(connection, refs)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
+        keys = [change.key for change, _ in wave]
+        held, bases = stale.held(connection, keys), stale.bases_for(connection, keys)
         for change, record in wave:
+            if change.key in held:
+                result.skipped += 1  # an open conflict: it waits for a person (its failure says so)
+                continue
             built = build_operation(connection, change, record, refs)
+            if built.op is not None:
+                built.op = narrow(built.op, bases.get(change.key))
+                built.skip_reason = "" if built.op else "unchanged since the last push"
             if built.skip_reason:
                 records.skip(connection, change, built.skip_reason)
                 result.skipped += 1
@@ -209,8 +220,11 @@ def _send(connection, gateway, batch: PushBatch, result: DrainResult) -> None:
                 options=item.get("optionsData", ""),
             )
         )
-    PushBatch.objects.filter(pk=batch.pk).update(sent_attempts=batch.sent_attempts + 1)
+    PushBatch.objects.filter(pk=batch.pk).update(
+        sent_attempts=batch.sent_attempts + 1, lease_owner=result.owner[:120], sent_at=timezone.now()
+    )
     started = time.monotonic()
+    chaos.crash_point("before_send")
     try:
         answers = gateway.batch(ops, request_id=batch.request_id)
     except errors.RateLimited:
@@ -222,10 +236,30 @@ def _send(connection, gateway, batch: PushBatch, result: DrainResult) -> None:
         # Outcome unknown (timeout, 5xx): the intent stays in flight and is re-sent, same requestid.
         result.errors.append(str(exc))
         raise StopDrain("unavailable") from exc
+    chaos.crash_point("after_answer")
     duration_ms = int((time.monotonic() - started) * 1000)
     result.batches += 1
     with transaction.atomic():
         ok, failed = records.apply_batch(connection, batch, answers, duration_ms)
         PushBatch.objects.filter(pk=batch.pk).update(status=PushBatch.Status.DONE, finished_at=timezone.now())
+    chaos.crash_point("after_commit")
     result.pushed += ok
     result.failed += failed
+    # 5010 → merged update; 6240 → link to the same customer. Sent like any batch (ledger first).
+    followups = recovery.after_batch(connection, gateway, batch, answers)
+    for start in range(0, len(followups), BATCH_SIZE):
+        chunk = [
+            (
+                plan.Change(item["entity"], item["object_id"], operations=[item["operation"]]),
+                None,
+                op,
+                _meta(item),
+            )
+            for item, op in followups[start : start + BATCH_SIZE]
+        ]
+        result.failed -= len(chunk)  # counted again by the follow-up's own outcome
+        _send(connection, gateway, _record_intent(connection, chunk), result)
+
+
+def _meta(item: dict) -> dict:
+    return {"fingerprint": item.get("fingerprint", ""), "recovery": item["recovery"]}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from integrations.models.connection import QBOConnection
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncEvent, SyncFailure
 from integrations.qbo.contracts import BatchResult
-from integrations.sync import outcomes
+from integrations.sync import merge3, outcomes
 from integrations.sync.plan import ENTITY_MODELS, Change
 
 ACTIVE = [SyncFailure.Status.OPEN, SyncFailure.Status.RETRYING]
@@ -76,9 +76,24 @@ def pause(connection: QBOConnection, *, seconds: int, reason: str) -> None:
     )
 
 
+def upsert_failure(connection, item: dict, label: str, diagnosis, *, code: str, detail: str) -> SyncFailure:
+    """Record (or re-word) the failure of one ledger item."""
+    return _upsert_failure(
+        connection,
+        item["entity"],
+        item["object_id"],
+        item["operation"],
+        label,
+        diagnosis,
+        code=code,
+        detail=detail,
+    )
+
+
 def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[BatchResult], duration_ms: int):
     ok = failed = 0
     by_bid = {answer.bid: answer for answer in answers}
+    sent = {body["bId"]: body for body in batch.body["BatchItemRequest"]}
     now = timezone.now()
     per_item_ms = duration_ms // max(1, len(batch.items))
     for item in batch.items:
@@ -86,7 +101,7 @@ def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[Batch
         entity, object_id = item["entity"], item["object_id"]
         if answer.ok:
             ok += 1
-            _link(connection, item, answer.entity or {})
+            _link(connection, item, answer.entity or {}, sent[item["bId"]].get(item["qbo_type"]) or {})
             first_at = datetime.fromisoformat(item["first_at"]) if item.get("first_at") else None
             SyncEvent.objects.create(
                 connection=connection,
@@ -140,7 +155,7 @@ def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[Batch
     return ok, failed
 
 
-def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:
+def _link(connection: QBOConnection, item: dict, entity_doc: dict, sent_body: dict) -> None:
     qbo_id = str(entity_doc.get("Id", ""))
     if not qbo_id:
         return
@@ -149,11 +164,18 @@ def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:
             connection=connection, entity=item["entity"], object_id=item["object_id"]
         ).update(fingerprint="deleted", sync_token="")
         return
+    old = (
+        QBOLink.objects.filter(connection=connection, entity=item["entity"], object_id=item["object_id"])
+        .values_list("base", flat=True)
+        .first()
+    )
     QBOLink.objects.update_or_create(
         connection=connection,
         entity=item["entity"],
         object_id=item["object_id"],
         defaults={
+            # The agreed field values: the base of the three-way merge after a 5010 (sync.merge3).
+            "base": merge3.next_base(old if item["batch_operation"] == "update" else {}, sent_body),
             "qbo_type": item["qbo_type"],
             "qbo_id": qbo_id,
             "sync_token": str(entity_doc.get("SyncToken", "")),

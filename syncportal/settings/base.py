@@ -129,6 +129,9 @@ QBO_REDIRECT_URI = env(
 )
 QBO_WEBHOOK_VERIFIER_TOKEN = env("QBO_WEBHOOK_VERIFIER_TOKEN", default="syncportal-sandbox-verifier")
 QBO_MINOR_VERSION = env.int("QBO_MINOR_VERSION", default=75)
+# Chaos drills and the reliability tests only: the push worker kills itself (SIGKILL) at this point of
+# a batch — before_send | after_answer | after_commit (integrations/sync/chaos.py). Empty = never.
+QBO_PUSH_CRASH_POINT = env("QBO_PUSH_CRASH_POINT", default="")
 
 # --- django-q2 -----------------------------------------------------------------------------------
 # ORM broker on the project's database: at-least-once delivery, safe with several clusters on several
