@@ -59,19 +59,32 @@ class StopDrain(Exception):
 def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 120.0) -> DrainResult:
     """Push everything pending for one company (until done or ``time_budget`` seconds pass)."""
     result = DrainResult()
-    owner = owner or f"{lease.host_id()}:{uuid.uuid4().hex[:8]}"
-    result.owner = owner
+    result.owner = owner or f"{lease.host_id()}:{uuid.uuid4().hex[:8]}"
+    deadline = time.monotonic() + time_budget
+    refs_cache: dict = {}
+    while True:
+        seen = _drain_once(connection_id, result, deadline, refs_cache)
+        if result.busy or result.stopped or time.monotonic() >= deadline:
+            return result
+        # A wake-up that arrived while we held the lease found us busy and left its entries to us:
+        # look once more after releasing, so a change committed during our last read is not stranded.
+        if not OutboxEntry.objects.filter(id__gt=seen).exists():
+            return result
+
+
+def _drain_once(connection_id: int, result: DrainResult, deadline: float, refs_cache: dict) -> int:
+    """One lease-holding pass; returns the highest outbox id it read."""
+    owner = result.owner
     connection = lease.acquire(connection_id, owner)
     if connection is None:
         result.busy = True
-        return result
+        return 0
+    seen = connection.outbox_position
     limiter = RealmLimiter(history=connection.recent_calls)
     gateway = gateway_for(connection, pace=limiter.pace)
-    deadline = time.monotonic() + time_budget
     try:
         if not _may_send(connection, result):
-            return result
-        refs_cache: dict = {}
+            return seen
         for batch in PushBatch.objects.filter(
             connection=connection, status=PushBatch.Status.IN_FLIGHT
         ).order_by("id"):
@@ -81,24 +94,37 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
             entries = list(
                 OutboxEntry.objects.filter(id__gt=connection.outbox_position).order_by("id")[:CHUNK]
             )
+            seen = max(seen, entries[-1].id if entries else 0)
             changes = plan.coalesce(entries)
             records.add_due_retries(connection, changes)
             if not changes:
                 break
             _push_changes(connection, gateway, changes, refs_cache, result)
-            if entries:
+            moved = entries[-1].id if entries else connection.outbox_position
+            if moved != connection.outbox_position:
                 QBOConnection.objects.filter(pk=connection.pk).update(
-                    outbox_position=entries[-1].id, last_push_at=timezone.now()
+                    outbox_position=moved, last_push_at=timezone.now()
                 )
-                connection.outbox_position = entries[-1].id
+                connection.outbox_position = moved
             if len(entries) < CHUNK:
                 break
     except StopDrain as stop:
         result.stopped = stop.reason
+    except errors.QBOError as exc:
+        # A read outside a batch (reference lists) failed: stop the same way a batch would.
+        result.stopped = _stop_reason(connection, exc)
+        result.errors.append(str(exc))
     finally:
-        result.calls = gateway.calls
+        result.calls += gateway.calls
         lease.release(connection.pk, owner, limiter.history())
-    return result
+    return seen
+
+
+def _stop_reason(connection, exc: errors.QBOError) -> str:
+    if isinstance(exc, errors.RateLimited):
+        records.pause(connection, seconds=60, reason="QuickBooks asked us to slow down (429)")
+        return "throttled"
+    return "reconnect" if isinstance(exc, errors.ReconnectRequired) else "unavailable"
 
 
 def _may_send(connection: QBOConnection, result: DrainResult) -> bool:
