@@ -164,24 +164,19 @@ def _link(connection: QBOConnection, item: dict, entity_doc: dict, sent_body: di
             connection=connection, entity=item["entity"], object_id=item["object_id"]
         ).update(fingerprint="deleted", sync_token="")
         return
-    old = (
-        QBOLink.objects.filter(connection=connection, entity=item["entity"], object_id=item["object_id"])
-        .values_list("base", flat=True)
-        .first()
-    )
-    QBOLink.objects.update_or_create(
-        connection=connection,
-        entity=item["entity"],
-        object_id=item["object_id"],
-        defaults={
-            # The agreed field values: the base of the three-way merge after a 5010 (sync.merge3).
-            "base": merge3.next_base(old if item["batch_operation"] == "update" else {}, sent_body),
-            "qbo_type": item["qbo_type"],
-            "qbo_id": qbo_id,
-            "sync_token": str(entity_doc.get("SyncToken", "")),
-            "fingerprint": item.get("fingerprint", ""),
-        },
-    )
+    # One read and one write (not update_or_create's locked read + savepoint): only the lease
+    # holder writes links for this company, inside the batch's transaction.
+    link = QBOLink.objects.filter(
+        connection=connection, entity=item["entity"], object_id=item["object_id"]
+    ).first() or QBOLink(connection=connection, entity=item["entity"], object_id=item["object_id"])
+    old = link.base if link.pk and item["batch_operation"] == "update" else {}
+    link.qbo_type = item["qbo_type"]
+    link.qbo_id = qbo_id
+    link.sync_token = str(entity_doc.get("SyncToken", ""))
+    link.fingerprint = item.get("fingerprint", "")
+    # The agreed field values: the base of the three-way merge after a 5010 (sync.merge3).
+    link.base = merge3.next_base(old, sent_body)
+    link.save()
 
 
 @transaction.atomic
