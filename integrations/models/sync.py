@@ -54,6 +54,9 @@ class PushBatch(models.Model):
     items = models.JSONField()  # [{bId, entity, object_id, operation, fingerprint, fields}]
     created_at = models.DateTimeField(auto_now_add=True)
     sent_attempts = models.PositiveIntegerField(default=0)
+    # Which lease holder last sent it, and when: proves one worker per company at a time (audits, tests).
+    lease_owner = models.CharField(max_length=120, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -84,17 +84,51 @@ def realm_choices() -> list[tuple[str, str]]:
     return [(row.realm_id, str(row)) for row in SyncSettings.objects.all()]
 
 
-def candidate_qbo_customers(realm_id: str) -> list[dict]:
-    """QuickBooks customer documents the match rules may pick from (the local import cache).
+def _gateway(realm_id: str):
+    """A gateway to the company, or ``None`` when SyncPortal is not connected to it."""
+    from integrations.models.connection import QBOConnection
+    from integrations.services.connection import gateway_for
 
-    Empty until the gateway's customer cache exists; the preview also accepts a pasted list.
+    connection = QBOConnection.objects.filter(realm_id=realm_id).first() if realm_id else None
+    if connection is None or not connection.is_usable:
+        return None
+    return gateway_for(connection)
+
+
+def candidate_qbo_customers(realm_id: str) -> list[dict]:
+    """QuickBooks customer documents the match rules may pick from (the preview's candidates).
+
+    One metered read: the first 1000 customers (QuickBooks' page ceiling), inactive ones included
+    since the linked-id rule may still match them. Empty when not connected or QuickBooks fails.
     """
-    return []
+    from integrations.qbo.errors import QBOError
+
+    gateway = _gateway(realm_id)
+    if gateway is None:
+        return []
+    try:
+        found = gateway.query("SELECT * FROM Customer WHERE Active IN (true, false) MAXRESULTS 1000")
+    except QBOError:
+        return []
+    return found.get("Customer", [])
 
 
 def qbo_customer_exists(realm_id: str, qbo_id: str) -> bool | None:
     """Whether the company has this customer; ``None`` when SyncPortal cannot tell (not connected)."""
-    return None
+    from integrations.qbo.errors import QBOError
+
+    if not str(qbo_id).isdigit():
+        return False  # QuickBooks ids are digits: nothing to ask
+    gateway = _gateway(realm_id)
+    if gateway is None:
+        return None
+    try:
+        found = gateway.query(
+            f"SELECT Id FROM Customer WHERE Id = '{qbo_id}' AND Active IN (true, false)"  # noqa: S608 (digits only)
+        )
+    except QBOError:
+        return None
+    return bool(found.get("Customer"))
 
 
 def linked_qbo_ids(realm_id: str, entity: str, object_ids: Iterable[int]) -> dict[int, str]:

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from integrations.models.sync import Direction, SyncFailure
+from integrations.models.sync import Direction, SyncConflict, SyncFailure
 
 ACTIVE = [SyncFailure.Status.OPEN, SyncFailure.Status.RETRYING]
 
@@ -117,6 +118,24 @@ def failures_force_push(*, failure_ids: Iterable[int], actor=None) -> tuple[int,
             refused.append(f"{label}: the record already has a newer failure; force-push that one.")
             continue
         _make_due(failure, force=True)
+        _keep_ours_in_open_conflicts(failure, actor)
         forced.append(failure)
     _enqueue_drains(f.connection_id for f in forced)
     return len(forced), refused
+
+
+def _keep_ours_in_open_conflicts(failure: SyncFailure, actor) -> None:
+    # Force push is a person's decision that our version wins: any field held as a conflict for
+    # this record is settled the same way, so the conflict list never shows a decided question.
+    SyncConflict.objects.filter(
+        connection_id=failure.connection_id,
+        entity=failure.entity,
+        object_id=failure.object_id,
+        status=SyncConflict.Status.OPEN,
+    ).update(
+        status=SyncConflict.Status.RESOLVED,
+        resolution="kept_local",
+        resolved_value=F("local_value"),
+        resolved_by=actor if getattr(actor, "pk", None) else None,
+        resolved_at=timezone.now(),
+    )

@@ -23,7 +23,7 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import lease, merge_steps, overwrite, plan, records
+from integrations.sync import chaos, lease, merge_steps, overwrite, plan, records, recovery, stale
 from integrations.sync.builders import (
     build_operation,
     build_removal,
@@ -52,6 +52,7 @@ class DrainResult:
     stopped: str = ""  # why the drain stopped early (throttled, unavailable, reconnect)
     calls: int = 0
     errors: list[str] = field(default_factory=list)
+    owner: str = ""  # the lease holder, recorded on every batch it sends
 
 
 class StopDrain(Exception):
@@ -63,18 +64,32 @@ class StopDrain(Exception):
 def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 120.0) -> DrainResult:
     """Push everything pending for one company (until done or ``time_budget`` seconds pass)."""
     result = DrainResult()
-    owner = owner or f"{lease.host_id()}:{uuid.uuid4().hex[:8]}"
+    result.owner = owner or f"{lease.host_id()}:{uuid.uuid4().hex[:8]}"
+    deadline = time.monotonic() + time_budget
+    refs_cache: dict = {}
+    while True:
+        seen = _drain_once(connection_id, result, deadline, refs_cache)
+        if result.busy or result.stopped or time.monotonic() >= deadline:
+            return result
+        # A wake-up that arrived while we held the lease found us busy and left its entries to us:
+        # look once more after releasing, so a change committed during our last read is not stranded.
+        if not OutboxEntry.objects.filter(id__gt=seen).exists():
+            return result
+
+
+def _drain_once(connection_id: int, result: DrainResult, deadline: float, refs_cache: dict) -> int:
+    """One lease-holding pass; returns the highest outbox id it read."""
+    owner = result.owner
     connection = lease.acquire(connection_id, owner)
     if connection is None:
         result.busy = True
-        return result
+        return 0
+    seen = connection.outbox_position
     limiter = RealmLimiter(history=connection.recent_calls)
     gateway = gateway_for(connection, pace=limiter.pace)
-    deadline = time.monotonic() + time_budget
     try:
         if not _may_send(connection, result):
-            return result
-        refs_cache: dict = {}
+            return seen
         for batch in PushBatch.objects.filter(
             connection=connection, status=PushBatch.Status.IN_FLIGHT
         ).order_by("id"):
@@ -84,25 +99,38 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
             entries = list(
                 OutboxEntry.objects.filter(id__gt=connection.outbox_position).order_by("id")[:CHUNK]
             )
+            seen = max(seen, entries[-1].id if entries else 0)
             changes = plan.coalesce(entries)
             records.add_due_retries(connection, changes)
             merge_steps.run_merges(connection, gateway, entries, changes, result)
             if not changes:
                 break
             _push_changes(connection, gateway, changes, refs_cache, result)
-            if entries:
+            moved = entries[-1].id if entries else connection.outbox_position
+            if moved != connection.outbox_position:
                 QBOConnection.objects.filter(pk=connection.pk).update(
-                    outbox_position=entries[-1].id, last_push_at=timezone.now()
+                    outbox_position=moved, last_push_at=timezone.now()
                 )
-                connection.outbox_position = entries[-1].id
+                connection.outbox_position = moved
             if len(entries) < CHUNK:
                 break
     except StopDrain as stop:
         result.stopped = stop.reason
+    except errors.QBOError as exc:
+        # A read outside a batch (reference lists) failed: stop the same way a batch would.
+        result.stopped = _stop_reason(connection, exc)
+        result.errors.append(str(exc))
     finally:
-        result.calls = gateway.calls
+        result.calls += gateway.calls
         lease.release(connection.pk, owner, limiter.history())
-    return result
+    return seen
+
+
+def _stop_reason(connection, exc: errors.QBOError) -> str:
+    if isinstance(exc, errors.RateLimited):
+        records.pause(connection, seconds=60, reason="QuickBooks asked us to slow down (429)")
+        return "throttled"
+    return "reconnect" if isinstance(exc, errors.ReconnectRequired) else "unavailable"
 
 
 def _may_send(connection: QBOConnection, result: DrainResult) -> bool:
@@ -128,7 +156,12 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
     for wave in [removed, *plan.waves(pending)]:
         refs = refresh_refs(connection, refs)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
+        keys = [change.key for change, _ in wave]
+        held = stale.held(connection, keys)
         for change, record in wave:
+            if change.key in held and not change.overwrite:
+                result.skipped += 1  # an open conflict: it waits for a person (its failure says so)
+                continue
             if record is None:
                 built = build_removal(connection, change)
             else:
@@ -222,8 +255,11 @@ def _send(connection, gateway, batch: PushBatch, result: DrainResult) -> None:
                 options=item.get("optionsData", ""),
             )
         )
-    PushBatch.objects.filter(pk=batch.pk).update(sent_attempts=batch.sent_attempts + 1)
+    PushBatch.objects.filter(pk=batch.pk).update(
+        sent_attempts=batch.sent_attempts + 1, lease_owner=result.owner[:120], sent_at=timezone.now()
+    )
     started = time.monotonic()
+    chaos.crash_point("before_send")
     try:
         answers = gateway.batch(ops, request_id=batch.request_id)
     except errors.RateLimited:
@@ -235,10 +271,30 @@ def _send(connection, gateway, batch: PushBatch, result: DrainResult) -> None:
         # Outcome unknown (timeout, 5xx): the intent stays in flight and is re-sent, same requestid.
         result.errors.append(str(exc))
         raise StopDrain("unavailable") from exc
+    chaos.crash_point("after_answer")
     duration_ms = int((time.monotonic() - started) * 1000)
     result.batches += 1
     with transaction.atomic():
         ok, failed = records.apply_batch(connection, batch, answers, duration_ms)
         PushBatch.objects.filter(pk=batch.pk).update(status=PushBatch.Status.DONE, finished_at=timezone.now())
+    chaos.crash_point("after_commit")
     result.pushed += ok
     result.failed += failed
+    # 5010 → merged update; 6240 → link to the same customer. Sent like any batch (ledger first).
+    followups = recovery.after_batch(connection, gateway, batch, answers)
+    for start in range(0, len(followups), BATCH_SIZE):
+        chunk = [
+            (
+                plan.Change(item["entity"], item["object_id"], operations=[item["operation"]]),
+                None,
+                op,
+                _meta(item),
+            )
+            for item, op in followups[start : start + BATCH_SIZE]
+        ]
+        result.failed -= len(chunk)  # counted again by the follow-up's own outcome
+        _send(connection, gateway, _record_intent(connection, chunk), result)
+
+
+def _meta(item: dict) -> dict:
+    return {"fingerprint": item.get("fingerprint", ""), "recovery": item["recovery"]}

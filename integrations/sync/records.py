@@ -10,7 +10,7 @@ from django.utils import timezone
 from integrations.models.connection import QBOConnection
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncEvent, SyncFailure
 from integrations.qbo.contracts import BatchResult
-from integrations.sync import outcomes
+from integrations.sync import merge3, outcomes
 from integrations.sync.plan import ENTITY_MODELS, Change
 
 ACTIVE = [SyncFailure.Status.OPEN, SyncFailure.Status.RETRYING]
@@ -92,9 +92,24 @@ def pause(connection: QBOConnection, *, seconds: int, reason: str) -> None:
     )
 
 
+def upsert_failure(connection, item: dict, label: str, diagnosis, *, code: str, detail: str) -> SyncFailure:
+    """Record (or re-word) the failure of one ledger item."""
+    return _upsert_failure(
+        connection,
+        item["entity"],
+        item["object_id"],
+        item["operation"],
+        label,
+        diagnosis,
+        code=code,
+        detail=detail,
+    )
+
+
 def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[BatchResult], duration_ms: int):
     ok = failed = 0
     by_bid = {answer.bid: answer for answer in answers}
+    sent = {body["bId"]: body for body in batch.body["BatchItemRequest"]}
     now = timezone.now()
     per_item_ms = duration_ms // max(1, len(batch.items))
     for item in batch.items:
@@ -102,7 +117,7 @@ def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[Batch
         entity, object_id = item["entity"], item["object_id"]
         if answer.ok:
             ok += 1
-            _link(connection, item, answer.entity or {})
+            _link(connection, item, answer.entity or {}, sent[item["bId"]].get(item["qbo_type"]) or {})
             first_at = datetime.fromisoformat(item["first_at"]) if item.get("first_at") else None
             SyncEvent.objects.create(
                 connection=connection,
@@ -166,7 +181,7 @@ def wake_dependents(connection: QBOConnection) -> None:
     ).update(status=SyncFailure.Status.RETRYING, next_retry_at=timezone.now())
 
 
-def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:
+def _link(connection: QBOConnection, item: dict, entity_doc: dict, sent_body: dict) -> None:
     qbo_id = str(entity_doc.get("Id", ""))
     if not qbo_id:
         return
@@ -175,19 +190,21 @@ def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:
             connection=connection, entity=item["entity"], object_id=item["object_id"]
         ).update(fingerprint="deleted", sync_token="")
         return
-    QBOLink.objects.update_or_create(
-        connection=connection,
-        entity=item["entity"],
-        object_id=item["object_id"],
-        defaults={
-            "qbo_type": item["qbo_type"],
-            "qbo_id": qbo_id,
-            "sync_token": str(entity_doc.get("SyncToken", "")),
-            "fingerprint": item.get("fingerprint", ""),
-            # What the mappings sent: the next push sends only the fields that differ from it.
-            "base": item.get("base") or {},
-        },
-    )
+    # One read and one write (not update_or_create's locked read + savepoint): only the lease
+    # holder writes links for this company, inside the batch's transaction.
+    link = QBOLink.objects.filter(
+        connection=connection, entity=item["entity"], object_id=item["object_id"]
+    ).first() or QBOLink(connection=connection, entity=item["entity"], object_id=item["object_id"])
+    old = link.base if link.pk and item["batch_operation"] == "update" else {}
+    link.qbo_type = item["qbo_type"]
+    link.qbo_id = qbo_id
+    link.sync_token = str(entity_doc.get("SyncToken", ""))
+    link.fingerprint = item.get("fingerprint", "")
+    # The agreed state: what the mappings sent (the next push diffs against it, and it is the base
+    # of the three-way merge after a 5010, sync.merge3). A follow-up update (after a merge or a link)
+    # carries no full state: the fields it sent are laid over the old base.
+    link.base = item.get("base") or merge3.next_base(old, sent_body)
+    link.save()
 
 
 @transaction.atomic

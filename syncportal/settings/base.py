@@ -133,6 +133,9 @@ QBO_WEBHOOK_VERIFIER_TOKEN = env("QBO_WEBHOOK_VERIFIER_TOKEN", default="syncport
 QBO_MINOR_VERSION = env.int("QBO_MINOR_VERSION", default=75)
 # The admin warns this many days before the refresh token (and so the connection) would lapse.
 QBO_REFRESH_WARNING_DAYS = env.int("QBO_REFRESH_WARNING_DAYS", default=14)
+# Chaos drills and the reliability tests only: the push worker kills itself (SIGKILL) at this point of
+# a batch — before_send | after_answer | after_commit (integrations/sync/chaos.py). Empty = never.
+QBO_PUSH_CRASH_POINT = env("QBO_PUSH_CRASH_POINT", default="")
 
 # --- django-q2 -----------------------------------------------------------------------------------
 # ORM broker on the project's database: at-least-once delivery, safe with several clusters on several

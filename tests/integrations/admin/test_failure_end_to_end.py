@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from customers.services import customer_create, customer_update
-from integrations.models import QBOLink, SyncFailure
+from integrations.models import QBOLink, SyncConflict, SyncFailure
 from integrations.sync.push import drain
 from tests.customers.admin_forms import admin_form_data
 
@@ -60,9 +60,10 @@ def test_force_push_overwrites_a_customer_changed_in_quickbooks_meanwhile(
          "fields": {"PrimaryEmailAddr": {"Address": "qbo@lighthouse.example"}}},
     )  # fmt: skip
     customer_update(customer=customer, changes={"email": "ours@lighthouse.example"})
-    drain(connection.pk)  # our SyncToken is old now: QuickBooks refuses the update
+    drain(connection.pk)  # both changed the e-mail: held as a conflict, nothing overwritten
     failure = SyncFailure.objects.get(object_id=customer.pk)
-    assert failure.cause == "changed_in_quickbooks"
+    assert failure.cause == "conflict"
+    assert SyncConflict.objects.get(object_id=customer.pk).status == SyncConflict.Status.OPEN
 
     with django_capture_on_commit_callbacks(execute=True):
         signed_in("bookkeeper").post(reverse("admin:integrations_syncfailure_force", args=[failure.pk]))
@@ -73,3 +74,5 @@ def test_force_push_overwrites_a_customer_changed_in_quickbooks_meanwhile(
     assert failure.status == SyncFailure.Status.RESOLVED and not failure.force_push
     [pushed] = customers_named(qbo, "Lighthouse Books")
     assert pushed["PrimaryEmailAddr"]["Address"] == "ours@lighthouse.example"
+    conflict = SyncConflict.objects.get(object_id=customer.pk)  # the person's decision settles it
+    assert (conflict.status, conflict.resolution) == (SyncConflict.Status.RESOLVED, "kept_local")
