@@ -48,7 +48,10 @@ def sandbox_company(qbo_sandbox, settings):
     realm = requests.post(
         f"{qbo_sandbox.url}/__sandbox/realms", json={"company_name": "Test store"}, timeout=30
     ).json()["realm_id"]
-    return Sandbox(qbo_sandbox, realm)
+    company = Sandbox(qbo_sandbox, realm)
+    yield company
+    # Injected faults are the sandbox's, not the realm's: never let one outlive its test.
+    requests.delete(f"{qbo_sandbox.url}/__sandbox/faults", timeout=30)
 
 
 @pytest.fixture
