@@ -1,6 +1,7 @@
 """The integrations app's models, one module per concern."""
 
 from integrations.models.connection import QBOConnection
+from integrations.models.importing import ImportRun, QBOReference
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
 
@@ -8,10 +9,12 @@ __all__ = [
     "ConfigChange",
     "Direction",
     "FieldMapping",
+    "ImportRun",
     "MatchRule",
     "PushBatch",
     "QBOConnection",
     "QBOLink",
+    "QBOReference",
     "SyncConflict",
     "SyncEvent",
     "SyncFailure",

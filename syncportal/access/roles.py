@@ -55,6 +55,7 @@ _BOOKKEEPING = [
     ("integrations", "syncsettings", V),
     ("integrations", "configchange", V),
     ("integrations", "qbolink", V),
+    ("integrations", "importrun", V),
     ("django_q", "task", V),
     ("django_q", "success", V),
     ("django_q", "failure", V),
