@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
@@ -26,8 +27,9 @@ from integrations.importing.context import MAX_WARNINGS, ImportContext, PageResu
 from integrations.models.connection import QBOConnection
 from integrations.models.importing import STAGES, ImportRun
 from integrations.qbo.errors import QBOError
+from integrations.qbo.gateway import QBOGateway
 from integrations.selectors.config import mapping_specs, match_rule_specs, sync_options
-from integrations.services.connection import gateway_for
+from integrations.services.connection import connection_access_token
 from integrations.sync.limiter import RealmLimiter
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ WRITERS: dict[str, Callable[..., PageResult]] = {
     "payments": transactions.payments_page,
 }
 ORDER = [name for name, _ in STAGES]
+# Stages whose next page is read while the current one is written (no other call runs meanwhile).
+READ_AHEAD = {"items", "customers", "sub_customers", "invoices", "payments"}
 
 
 class Stop(Exception):
@@ -64,6 +68,10 @@ class Stop(Exception):
 def _where(stage: str) -> str:
     entity, where = QUERIES[stage]
     return f"FROM {entity}" + (f" WHERE {where}" if where else "")
+
+
+def _page_sql(stage: str, start: int, size: int) -> str:
+    return f"SELECT * {_where(stage)} ORDERBY Id STARTPOSITION {start} MAXRESULTS {size}"
 
 
 def _claim(run_id: int, owner: str) -> bool:
@@ -100,8 +108,16 @@ def run_import(
     if not _claim(run_id, owner):
         return None
     run = ImportRun.objects.select_related("connection").get(pk=run_id)
-    gateway = gateway_for(run.connection, pace=RealmLimiter().pace)
+    try:
+        gateway = _gateway(run.connection)
+    except QBOError as exc:  # e.g. the company must be reconnected first
+        _release(
+            run, status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=_words(run, exc.message)
+        )
+        run.refresh_from_db()
+        return run
     gateway.page_size = page_size
+    reader = _PageReader(gateway)
     ctx = ImportContext(
         run=run,
         mappings=mapping_specs(),
@@ -126,11 +142,11 @@ def run_import(
                 calls = gateway.calls
                 if stage == "tax_codes" and rates is None:
                     rates = _TaxRates(gateway)
-                sql = (
-                    f"SELECT * {_where(stage)} ORDERBY Id STARTPOSITION {run.position} MAXRESULTS {page_size}"
-                )
-                docs = gateway.query(sql).get(QUERIES[stage][0], [])
+                sql = _page_sql(stage, run.position, page_size)
+                docs = reader.fetch(sql, QUERIES[stage][0])
                 last = len(docs) < page_size
+                if not last and stage in READ_AHEAD:
+                    reader.ahead(_page_sql(stage, run.position + len(docs), page_size))
                 _commit_page(ctx, stage, docs, last=last, calls=gateway.calls - calls, rates=rates)
                 pages += 1
                 if progress:
@@ -156,10 +172,57 @@ def run_import(
             finished_at=timezone.now(),
             error=_words(run, "an unexpected error (details are in the server log)"),
         )
+    finally:
+        reader.close()
     run.refresh_from_db()
     if progress:
         progress(run)
     return run
+
+
+def _gateway(connection: QBOConnection) -> QBOGateway:
+    """A gateway whose token is fetched here, in the caller's thread: the read-ahead thread then
+    never touches the database, except to refresh a token QuickBooks refused (rare)."""
+    token = connection_access_token(connection_id=connection.pk)
+
+    def provider(force_refresh: bool) -> str:
+        nonlocal token
+        if force_refresh:
+            token = connection_access_token(connection_id=connection.pk, force_refresh=True)
+        return token
+
+    return QBOGateway(realm_id=connection.realm_id, token_provider=provider, pace=RealmLimiter().pace)
+
+
+class _PageReader:
+    """Reads the next page over HTTP while this one is written: one request in flight at a time
+    (Intuit asks for serial calls per company), and the page read time overlaps the write time."""
+
+    def __init__(self, gateway: QBOGateway) -> None:
+        self._gateway = gateway
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qbo-import-read")
+        self._ahead: tuple[str, object] | None = None
+
+    def ahead(self, sql: str) -> None:
+        self._ahead = (sql, self._pool.submit(self._gateway.query, sql))
+
+    def fetch(self, sql: str, entity: str) -> list[dict]:
+        if self._ahead is not None and self._ahead[0] == sql:
+            future = self._ahead[1]
+        else:
+            self._drain()
+            future = self._pool.submit(self._gateway.query, sql)
+        self._ahead = None
+        return future.result().get(entity, [])
+
+    def _drain(self) -> None:
+        if self._ahead is not None:
+            self._ahead[1].exception()  # a read nobody wants any more: let it finish, ignore it
+            self._ahead = None
+
+    def close(self) -> None:
+        self._drain()
+        self._pool.shutdown(wait=True)
 
 
 def _words(run: ImportRun, why: str) -> str:
