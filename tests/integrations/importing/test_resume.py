@@ -110,3 +110,21 @@ def test_cancel_stops_the_run_and_only_managers_may(seeded, connection):
     assert fresh.pk != run.pk
     assert run_import(fresh.pk, page_size=1000).status == ImportRun.Status.DONE
     assert Customer.objects.count() == 11
+
+
+def test_quickbooks_failing_mid_way_says_so_and_a_restart_continues(seeded, connection, sandbox_company):
+    run = initial_import_start(connection=connection, enqueue=False)
+    run_import(run.pk, page_size=2, stop_after_pages=14)
+    sandbox_company.hook("faults", {"kind": "unavailable", "match": {"path": "/query"}, "times": 1})
+
+    failed = run_import(run.pk, page_size=2)
+
+    assert failed.status == ImportRun.Status.FAILED
+    assert "Everything before that was saved" in failed.error and "Start the import again" in failed.error
+    assert not failed.lease_owner
+    again = initial_import_start(connection=connection, enqueue=False)
+    assert (
+        again.pk == run.pk and again.status == ImportRun.Status.QUEUED and again.position == failed.position
+    )
+    assert run_import(run.pk, page_size=2).status == ImportRun.Status.DONE
+    assert Customer.objects.count() == 11 and Sale.objects.count() == 4 and Payment.objects.count() == 2
