@@ -19,7 +19,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from integrations.importing import catalog, customers, transactions
@@ -124,10 +124,11 @@ def run_import(
         rules=match_rule_specs(),
         options=sync_options(run.connection.realm_id),
     )
-    started, pages = time.monotonic(), 0
+    started, pages, counted = time.monotonic(), 0, 0
     try:
         if not run.totals:
             _count(run, gateway)
+        counted = gateway.calls
         rates: dict[str, Decimal] | None = None
         for stage in ORDER[ORDER.index(run.stage) :]:
             while True:
@@ -139,7 +140,6 @@ def run_import(
                     return run
                 if ImportRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
                     raise Stop("cancelled")
-                calls = gateway.calls
                 if stage == "tax_codes" and rates is None:
                     rates = _TaxRates(gateway)
                 sql = _page_sql(stage, run.position, page_size)
@@ -147,7 +147,10 @@ def run_import(
                 last = len(docs) < page_size
                 if not last and stage in READ_AHEAD:
                     reader.ahead(_page_sql(stage, run.position + len(docs), page_size))
-                _commit_page(ctx, stage, docs, last=last, calls=gateway.calls - calls, rates=rates)
+                # A read-ahead may still be on its way: it is counted with the next page.
+                now = gateway.calls
+                _commit_page(ctx, stage, docs, last=last, calls=now - counted, rates=rates)
+                counted = now
                 pages += 1
                 if progress:
                     progress(run)
@@ -174,6 +177,8 @@ def run_import(
         )
     finally:
         reader.close()
+        if gateway.calls > counted:  # reads the run did not get to record (metered all the same)
+            ImportRun.objects.filter(pk=run.pk).update(api_calls=F("api_calls") + gateway.calls - counted)
     run.refresh_from_db()
     if progress:
         progress(run)

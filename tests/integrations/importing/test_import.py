@@ -14,7 +14,8 @@ from syncportal.outbox.models import OutboxEntry
 pytestmark = [pytest.mark.django_db, pytest.mark.sandbox]
 
 
-def test_import_brings_customers_hierarchy_items_invoices_and_payments(seeded, import_all):
+def test_import_brings_customers_hierarchy_items_invoices_and_payments(seeded, import_all, sandbox_company):
+    sandbox_company.hook("requests", method="DELETE")
     run = import_all()
 
     assert run.status == ImportRun.Status.DONE, run.error
@@ -59,4 +60,8 @@ def test_import_brings_customers_hierarchy_items_invoices_and_payments(seeded, i
     link = QBOLink.objects.get(entity="customers.customer", object_id=dock.pk)
     assert (link.qbo_type, link.qbo_id, link.sync_token) == ("Customer", seeded["sub_job"]["Id"], "0")
     assert link.fingerprint and link.base["display_name"] == "Pier 12 Dock B"
+    log = sandbox_company.hook(f"requests?realm={sandbox_company.realm}&limit=10000", method="GET")[
+        "requests"
+    ]
+    assert run.api_calls == len([r for r in log if r["path"].startswith("/v3/")])  # every metered read
     assert OutboxEntry.objects.count() == 0  # applied with origin QuickBooks: nothing to push back
