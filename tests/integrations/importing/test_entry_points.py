@@ -97,3 +97,13 @@ def test_admin_list_shows_runs_with_their_progress(connection, client):
     client.force_login(user_in_role("Manager"))
     response = client.get(reverse("admin:integrations_importrun_changelist"))
     assert response.status_code == 200 and b"<progress" in response.content
+
+
+def test_background_task_runs_the_import_and_a_redelivery_is_harmless(seeded, connection):
+    from integrations.importing.tasks import import_company
+
+    run = initial_import_start(connection=connection, enqueue=False)
+
+    assert import_company(run.pk)["status"] == ImportRun.Status.DONE
+    assert import_company(run.pk) == {"busy_or_finished": True}  # django-q delivered it twice
+    assert Customer.objects.count() == 11
