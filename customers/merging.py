@@ -20,12 +20,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from customers.matching.merge_fields import MergePlan, plan_merge, restore_values, snapshot
+from customers.matching.merge_fields import (
+    SURVIVOR,
+    MergePlan,
+    choice_keys,
+    plan_merge,
+    restore_values,
+    snapshot,
+)
 from customers.matching.relations import Relation, changed_since, count_rows, move_back, move_rows
 from customers.models import MAX_DEPTH, Customer, CustomerMerge, DuplicateCandidate
 from customers.selectors import customer_ancestor_ids, customer_subtree_levels
 from customers.services import customer_validate
-from syncportal.outbox.services import Operation, outbox_record
+from syncportal.outbox.services import Operation, Origin, outbox_record
 
 MERGE_PERMISSION = "customers.merge_customer"
 _DERIVED = {"balance", "depth"}
@@ -61,15 +68,20 @@ def customer_merge(
     field_choices: dict[str, str] | None = None,
     actor: AbstractBaseUser | None = None,
     sync_quickbooks: bool = True,
+    origin: str = Origin.LOCAL,
 ) -> CustomerMerge:
     """Merge ``duplicate`` into ``survivor``; returns the audit record (see the module docstring).
 
     ``field_choices`` maps a choice key (a field, a field group such as "billing_address", or
     "custom_fields.<name>") to "survivor" or "duplicate"; missing keys keep the survivor's value
     unless only the duplicate has one. Raises ``PermissionDenied`` when ``actor`` may not merge and
-    ``ValidationError`` (nothing written) when the merge is not possible.
+    ``ValidationError`` (nothing written) when the merge is not possible. ``origin=Origin.QBO`` is
+    for merges QuickBooks already made (see ``customer_merge_from_qbo``): no outbox row, no echo.
     """
-    _check_actor(actor)
+    if origin == Origin.QBO:
+        sync_quickbooks = False
+    else:
+        _check_actor(actor)
     with transaction.atomic():
         survivor, duplicate = _lock(survivor, duplicate)
         _check_pair(survivor, duplicate)
@@ -103,6 +115,7 @@ def customer_merge(
             kept=kept,
             candidate_states=_close_candidates(survivor, duplicate, actor),
             sync_quickbooks=sync_quickbooks,
+            origin=origin,
         )
         if sync_quickbooks:
             outbox_record(
@@ -125,6 +138,11 @@ def customer_merge_undo(*, merge: CustomerMerge, actor: AbstractBaseUser | None 
         if merge.undone_at is not None:
             when = timezone.localtime(merge.undone_at)
             raise ValidationError(f"This merge was already undone on {when:%Y-%m-%d %H:%M}.")
+        if merge.origin == Origin.QBO:
+            raise ValidationError(
+                "This merge was made in QuickBooks, which cannot split merged customers again; undoing it "
+                "only here would leave the two sides disagreeing. Add the customer again instead."
+            )
         survivor, duplicate = _lock(merge.survivor, merge.duplicate)
         if duplicate.merged_into_id != survivor.pk:
             raise ValidationError(f"'{duplicate}' is no longer merged into '{survivor}'; nothing to undo.")
@@ -177,6 +195,27 @@ def customer_merge_undo(*, merge: CustomerMerge, actor: AbstractBaseUser | None 
                 actor=actor,
             )
     return merge
+
+
+def customer_merge_from_qbo(
+    *, survivor: Customer, merged: Customer, actor: AbstractBaseUser | None = None
+) -> CustomerMerge:
+    """Apply here a merge a bookkeeper made in QuickBooks (its Merge webhook): ``merged``'s sales,
+    payments, sub-customers ... move to ``survivor`` and ``merged`` stays inactive with ``merged_into``
+    set, so a later pull never brings it back. The survivor keeps its own values, as it does in
+    QuickBooks. Nothing goes to the outbox (QuickBooks already has this). Safe to call again for a
+    repeated webhook: returns the merge already recorded."""
+    if merged.merged_into_id is not None and merged.merged_into_id == survivor.pk:
+        existing = CustomerMerge.objects.filter(survivor=survivor, duplicate=merged, undone_at__isnull=True)
+        if found := existing.order_by("-pk").first():
+            return found
+    return customer_merge(
+        survivor=survivor,
+        duplicate=merged,
+        field_choices=dict.fromkeys(choice_keys(), SURVIVOR),
+        actor=actor,
+        origin=Origin.QBO,
+    )
 
 
 # --- checks ---------------------------------------------------------------------------------------

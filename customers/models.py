@@ -1,6 +1,6 @@
 """Customers and sub-customers, mirroring what QuickBooks Online keeps for a customer.
 
-Balances are derived (``customers.services.customer_recompute_balance`` from the sales ledger, or
+Balances are derived (``sales.services.customer_balance_refresh`` from the sales ledger, or
 QuickBooks' own balance on pull) and never typed in.
 """
 

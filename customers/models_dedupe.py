@@ -131,6 +131,10 @@ class CustomerMerge(models.Model):
     # Review-queue rows the merge closed, with their state before, so undo can reopen them.
     candidate_states = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
     sync_quickbooks = models.BooleanField(default=True)
+    # "qbo": merged by a bookkeeper inside QuickBooks and applied here by pull (cannot be undone).
+    origin = models.CharField(
+        max_length=5, choices=[("local", "SyncPortal"), ("qbo", "QuickBooks")], default="local"
+    )
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -33,6 +33,11 @@ def cipher() -> MultiFernet:
     return _cipher(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
+def new_key() -> str:
+    """A fresh Fernet key (32 random bytes, url-safe base64) for FIELD_ENCRYPTION_KEYS."""
+    return Fernet.generate_key().decode()
+
+
 def encrypt(value: str) -> str:
     return cipher().encrypt(value.encode()).decode()
 

@@ -27,6 +27,16 @@ def wake_push(entry_id: int | None = None) -> None:
             )
 
 
+def enqueue_drain(connection_id: int) -> bool:
+    """Queue one drain for a company unless one is already queued (a person pressed *Retry now*)."""
+    if QBOConnection.objects.filter(pk=connection_id, wake_pending=False).update(wake_pending=True):
+        async_task(
+            "integrations.tasks.drain_company", connection_id, group="push", q_options={"timeout": 150}
+        )
+        return True
+    return False
+
+
 def drain_company(connection_id: int) -> dict:
     QBOConnection.objects.filter(pk=connection_id).update(wake_pending=False)
     result = push.drain(connection_id)

@@ -71,6 +71,8 @@ def customer_update(
         if "parent" in changes:
             lock_tree(customer_id=customer.pk, parent_id=_pk_of(changes["parent"]))
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if origin == Origin.QBO and locked.merged_into_id is not None:
+            return customer  # merged away: QuickBooks' later edits of it never bring it back
         changed = []
         for name, value in changes.items():
             value = _tidy(name, value)
@@ -173,8 +175,8 @@ def customer_reactivate(
         # Parents come before their sub-customers, so each parent is active by the time its
         # sub-customers are checked.
         for candidate in candidates:
-            if candidate.is_active:
-                continue
+            if candidate.is_active or (origin == Origin.QBO and candidate.merged_into_id is not None):
+                continue  # a merged-away customer stays inactive whatever QuickBooks sends
             if origin == Origin.LOCAL and (problems := reactivation_errors(customer=candidate)):
                 raise ValidationError({"is_active": problems})
             candidate.is_active = True

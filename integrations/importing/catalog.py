@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from integrations.importing.context import ImportContext, PageResult, link_row, plain, save_links
+from integrations.importing.context import ImportContext, PageResult, link_row, pushed_state, save_links
 from integrations.models.importing import QBOReference
-from integrations.sync import payloads, snapshots
 from sales.models import Item, TaxCode
 
 ITEM_KINDS = {
@@ -142,7 +141,6 @@ def _item_values(ctx: ImportContext, doc: dict, accounts: dict) -> dict:
 def items_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
     result = PageResult()
     accounts = ctx.references("Account")
-    account_ids = {ref.name: ref.qbo_id for ref in accounts.values()}
     usable = [d for d in docs if d.get("Type") in ITEM_KINDS]
     for doc in docs:
         if doc.get("Type") not in ITEM_KINDS:
@@ -200,18 +198,16 @@ def items_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
         "is_active",
     ]
     Item.objects.bulk_update([item for _, item, _ in updated + matched], fields, batch_size=1000)
-    refs = payloads.Refs(accounts=account_ids)
+    refs = ctx.refs()  # an item document points at accounts only
     new_links, changed_links = [], []
     for doc, item, link in [(d, i, None) for d, i in new_items] + matched + updated:
-        print_ = snapshots.fingerprint(payloads.item_body(snapshots.item_snapshot(item), refs))
-        base = snapshots.item_snapshot(item)
+        print_, base = pushed_state("sales.item", item, refs)
         if link is None:
             new_links.append(
                 link_row(ctx, entity="sales.item", object_id=item.pk, doc=doc, fingerprint=print_, base=base)
             )
         else:
-            link.sync_token, link.fingerprint = str(doc.get("SyncToken", "")), print_
-            link.base = plain(base)
+            link.sync_token, link.fingerprint, link.base = str(doc.get("SyncToken", "")), print_, base
             changed_links.append(link)
     result.created += len(new_items)
     result.linked += len(matched)

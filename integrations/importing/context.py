@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from integrations.models.importing import ImportRun, QBOReference
 from integrations.models.sync import QBOLink
+from integrations.sync import documents, snapshots
+from integrations.sync.documents import Invalid
+from integrations.sync.refs import Refs, Unresolved
 
 MAX_WARNINGS = 200
 
@@ -48,10 +51,40 @@ class ImportContext:
     mappings: list = field(default_factory=list)
     rules: list = field(default_factory=list)
     options: object = None
+    custom_fields: dict[str, str] | None = None  # sales form custom field name → DefinitionId
+    _static: Refs | None = field(default=None, repr=False)
 
     @property
     def connection(self):
         return self.run.connection
+
+    def refs(self, *, customers=None, items=None, transactions=None) -> Refs:
+        """What a push would resolve references with: the lists and configuration (built once per
+        run, from the lists this import already stored) plus the links the page at hand needs.
+
+        The push reloads every link (``refresh_refs``); per page that would be quadratic in company
+        size, so each writer passes only the ids its own records point at.
+        """
+        if self._static is None:
+            self._static = Refs(
+                accounts=self._names("Account"),
+                payment_methods=self._names("PaymentMethod"),
+                tax_codes=self._names("TaxCode"),
+                custom_fields=dict(self.custom_fields or {}),
+                mappings=tuple(self.mappings),
+                options=self.options,
+            )
+        return replace(
+            self._static,
+            customers=customers or {},
+            items=items or {},
+            transactions=transactions or {},
+        )
+
+    def _names(self, qbo_type: str) -> dict[str, str]:
+        # Same shape as the push's lists: lower-case name → Id, active entries only.
+        rows = QBOReference.objects.filter(connection=self.connection, qbo_type=qbo_type, active=True)
+        return {name.lower(): qbo_id for name, qbo_id in rows.order_by("pk").values_list("name", "qbo_id")}
 
     def links(self, qbo_type: str, qbo_ids) -> dict[str, QBOLink]:
         rows = QBOLink.objects.filter(connection=self.connection, qbo_type=qbo_type, qbo_id__in=list(qbo_ids))
@@ -75,6 +108,21 @@ class ImportContext:
         return {
             r.qbo_id: r for r in QBOReference.objects.filter(connection=self.connection, qbo_type=qbo_type)
         }
+
+
+def pushed_state(entity: str, record, refs: Refs) -> tuple[str, dict]:
+    """The fingerprint and base the push builder would store for ``record`` right now, so the next
+    push finds it unchanged and sends nothing back to QuickBooks.
+
+    A record the push could not send as it stands (a link it needs is missing, a name QuickBooks
+    lacks, data QuickBooks refuses) gets no fingerprint: the next push looks at it and says why.
+    """
+    label = f"{record._meta.verbose_name.capitalize()} ‘{record}’"
+    try:
+        doc = documents.BUILDERS[entity](record, refs, label)
+    except (KeyError, Unresolved, Invalid):
+        return "", {}
+    return snapshots.fingerprint(doc.state), doc.state
 
 
 def link_row(ctx: ImportContext, *, entity: str, object_id: int, doc: dict, fingerprint: str, base: dict):

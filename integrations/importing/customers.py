@@ -14,11 +14,11 @@ from __future__ import annotations
 from django.db.models import Q
 
 from customers.models import MAX_DEPTH, Customer
-from integrations.importing.context import ImportContext, PageResult, link_row, plain, save_links
+from integrations.importing.context import ImportContext, PageResult, link_row, pushed_state, save_links
 from integrations.mapping.choices import Applies, Entity
 from integrations.mapping.engine import local_changes_from_qbo
 from integrations.mapping.matching import match_local
-from integrations.sync import payloads, snapshots
+from integrations.sync import snapshots
 
 ENTITY = "customers.customer"
 # Local fields the hierarchy pass owns: set only once the parent exists.
@@ -142,23 +142,17 @@ def customers_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
 
 
 def _write_links(ctx: ImportContext, rows, *, parents: dict[int, str]) -> None:
-    refs = payloads.Refs(customers=parents)
+    refs = ctx.refs(customers=parents)
     new, changed = [], []
-    for doc, customer, link, changes in rows:
-        # Fingerprint of what a push would send for this state: equal = nothing to send (no echo).
-        try:
-            print_ = snapshots.fingerprint(
-                payloads.customer_body(snapshots.customer_snapshot(customer), refs)
-            )
-        except KeyError:  # its parent is not linked: the next push must look at it
-            print_ = ""
+    for doc, customer, link, _changes in rows:
+        # What a push would send for this state: the same fingerprint = nothing to send (no echo).
+        print_, base = pushed_state(ENTITY, customer, refs)
         if link is None:
             new.append(
-                link_row(ctx, entity=ENTITY, object_id=customer.pk, doc=doc, fingerprint=print_, base=changes)
+                link_row(ctx, entity=ENTITY, object_id=customer.pk, doc=doc, fingerprint=print_, base=base)
             )
         else:
-            link.sync_token, link.fingerprint = str(doc.get("SyncToken", "")), print_
-            link.base = plain({**(link.base or {}), **changes})
+            link.sync_token, link.fingerprint, link.base = str(doc.get("SyncToken", "")), print_, base
             changed.append(link)
     save_links(ctx, "Customer", new, changed)
 
@@ -169,7 +163,7 @@ def sub_customers_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
     links = ctx.links(
         "Customer", [d["Id"] for d in docs] + [(d.get("ParentRef") or {}).get("value") for d in docs]
     )
-    children = Customer.objects.in_bulk(
+    children = Customer.objects.select_related("customer_type").in_bulk(
         [links[str(d["Id"])].object_id for d in docs if str(d["Id"]) in links]
     )
     rows, changed = [], []

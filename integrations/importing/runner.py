@@ -31,6 +31,7 @@ from integrations.qbo.gateway import QBOGateway
 from integrations.selectors.config import mapping_specs, match_rule_specs, sync_options
 from integrations.services.connection import connection_access_token
 from integrations.sync.limiter import RealmLimiter
+from integrations.sync.refs import custom_field_definitions
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ WRITERS: dict[str, Callable[..., PageResult]] = {
 ORDER = [name for name, _ in STAGES]
 # Stages whose next page is read while the current one is written (no other call runs meanwhile).
 READ_AHEAD = {"items", "customers", "sub_customers", "invoices", "payments"}
+# Stages whose links get the push's fingerprint, which needs the sales form custom field names.
+PUSH_SHAPED = {"items", "customers", "sub_customers", "invoices", "payments"}
 
 
 class Stop(Exception):
@@ -142,6 +145,10 @@ def run_import(
                     raise Stop("cancelled")
                 if stage == "tax_codes" and rates is None:
                     rates = _TaxRates(gateway)
+                if stage in PUSH_SHAPED and ctx.custom_fields is None:
+                    # Once per run, at a stage's first page (no read-ahead in flight yet).
+                    prefs = gateway.query("SELECT * FROM Preferences").get("Preferences") or [{}]
+                    ctx.custom_fields = custom_field_definitions(prefs[0])
                 sql = _page_sql(stage, run.position, page_size)
                 docs = reader.fetch(sql, QUERIES[stage][0])
                 last = len(docs) < page_size

@@ -12,8 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from integrations.importing.catalog import money
-from integrations.importing.context import ImportContext, PageResult, link_row, plain, save_links
-from integrations.sync import payloads, snapshots
+from integrations.importing.context import ImportContext, PageResult, link_row, pushed_state, save_links
 from sales.models import Payment, PaymentAllocation, PaymentMethod, Sale, SaleLine
 
 ZERO = Decimal("0.00")
@@ -60,35 +59,6 @@ def _lines(doc: dict, item_ids: dict[str, int], result: PageResult) -> list[Sale
     return lines
 
 
-def _sale_state(sale: Sale, lines: list[SaleLine], tax_name: str) -> dict:
-    """What ``snapshots.sale_snapshot`` would say, built from memory (no queries per row)."""
-    return {
-        "number": sale.number,
-        "date": sale.date.isoformat(),
-        "memo": sale.memo,
-        "kind": sale.kind,
-        "customer_id": sale.customer_id,
-        "customer_po": "",
-        "discount_percent": "0",
-        "discount_amount": str(sale.discount_amount),
-        "tax_code": tax_name,
-        "tax_total": str(sale.tax_total),
-        "due_date": sale.due_date.isoformat() if sale.due_date else "",
-        "payment_method": "",
-        "lines": [
-            {
-                "item_id": x.item_id,
-                "description": x.description,
-                "quantity": str(x.quantity),
-                "unit_price": str(x.unit_price),
-                "amount": str(x.amount),
-                "taxable": x.taxable,
-            }
-            for x in lines
-        ],
-    }
-
-
 def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
     result = PageResult()
     customers = ctx.local_ids("Customer", (_ref(d, "CustomerRef") for d in docs))
@@ -100,12 +70,11 @@ def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
         str(((d.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef") or {}).get("value") or "") for d in docs
     }
     taxes = ctx.local_ids("TaxCode", tax_refs)
-    tax_names = {k: r.name for k, r in ctx.references("TaxCode").items()}
     links = ctx.links("Invoice", (d["Id"] for d in docs))
     linked = Sale.objects.in_bulk([x.object_id for x in links.values()])
     wanted = [str(d.get("DocNumber") or "")[:21] for d in docs]
     taken = dict(Sale.objects.filter(number__in=wanted).values_list("number", "pk"))
-    rows = []  # (doc, sale, link, lines, tax_qbo_id)
+    rows = []  # (doc, sale, link, lines)
     for doc in docs:
         qid, customer_id = str(doc["Id"]), customers.get(_ref(doc, "CustomerRef"))
         if customer_id is None:
@@ -147,9 +116,9 @@ def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
         }
         for key, value in values.items():
             setattr(sale, key, value)
-        rows.append((doc, sale, link, lines, tax_ref))
-    new = [sale for _, sale, link, _, _ in rows if link is None]
-    old = [sale for _, sale, link, _, _ in rows if link is not None]
+        rows.append((doc, sale, link, lines))
+    new = [sale for _, sale, link, _ in rows if link is None]
+    old = [sale for _, sale, link, _ in rows if link is not None]
     Sale.objects.bulk_create(new, batch_size=1000)
     fields = [
         "number",
@@ -166,31 +135,27 @@ def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
     ]
     Sale.objects.bulk_update(old, fields, batch_size=1000)
     SaleLine.objects.filter(sale__in=old).delete()  # QuickBooks' lines replace the previous import's
-    for _, sale, _, lines, _ in rows:
+    for _, sale, _, lines in rows:
         for line in lines:
             line.sale_id = sale.pk
     SaleLine.objects.bulk_create([x for row in rows for x in row[3]], batch_size=2000)
-    refs = payloads.Refs(
-        customers={v: k for k, v in customers.items()},
-        items={v: k for k, v in items.items()},
-        tax_codes={tax_names[k]: k for k in tax_names},
+    # The page's charges as the push reads them: lines with their items, customer, tax code (a fixed
+    # number of queries per page, none per charge).
+    saved = (
+        Sale.objects.select_related("customer__customer_type", "tax_code")
+        .prefetch_related("lines__item", "credit_applications")
+        .in_bulk([sale.pk for _, sale, _, _ in rows])
     )
+    refs = ctx.refs(customers={v: k for k, v in customers.items()}, items={v: k for k, v in items.items()})
     new_links, changed = [], []
-    for doc, sale, link, lines, tax_ref in rows:
-        state = _sale_state(sale, lines, tax_names.get(tax_ref, "") if sale.tax_code_id else "")
-        print_ = snapshots.fingerprint(payloads.sale_body(state, refs)[1])
-        base = {
-            "total": sale.total,
-            "balance_due": sale.balance_due,
-            "date": sale.date,
-            "number": sale.number,
-        }
+    for doc, sale, link, _ in rows:
+        print_, base = pushed_state("sales.sale", saved[sale.pk], refs)
         if link is None:
             new_links.append(
                 link_row(ctx, entity="sales.sale", object_id=sale.pk, doc=doc, fingerprint=print_, base=base)
             )
         else:
-            link.sync_token, link.fingerprint, link.base = str(doc.get("SyncToken", "")), print_, plain(base)
+            link.sync_token, link.fingerprint, link.base = str(doc.get("SyncToken", "")), print_, base
             changed.append(link)
     save_links(ctx, "Invoice", new_links, changed)
     result.created, result.updated = len(new), len(old)
@@ -266,14 +231,14 @@ def payments_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
         ],
         batch_size=2000,
     )
+    saved = Payment.objects.prefetch_related("allocations").in_bulk([p.pk for _, p, _, _ in rows])
+    refs = ctx.refs(
+        customers={v: k for k, v in customers.items()},
+        transactions={("sales.sale", sale): qbo for qbo, sale in invoices.items()},
+    )
     new_links, changed = [], []
-    for doc, payment, link, allocs in rows:
-        base = {
-            "amount": payment.amount,
-            "unapplied_amount": payment.unapplied_amount,
-            "allocations": {str(k): v for k, v in allocs.items()},
-        }
-        print_ = _payment_fingerprint(doc, payment, allocs, invoices)
+    for doc, payment, link, _ in rows:
+        print_, base = pushed_state("sales.payment", saved[payment.pk], refs)
         if link is None:
             new_links.append(
                 link_row(
@@ -281,29 +246,8 @@ def payments_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
                 )
             )
         else:
-            link.sync_token, link.fingerprint, link.base = str(doc.get("SyncToken", "")), print_, plain(base)
+            link.sync_token, link.fingerprint, link.base = str(doc.get("SyncToken", "")), print_, base
             changed.append(link)
     save_links(ctx, "Payment", new_links, changed)
     result.created, result.updated = len(new), len(old)
     return result
-
-
-def _payment_fingerprint(doc: dict, payment: Payment, allocations: dict, invoices: dict[str, int]) -> str:
-    """The fingerprint a push would compute for this payment (so an unchanged one is never re-sent)."""
-    method = _ref(doc, "PaymentMethodRef")
-    refs = payloads.Refs(
-        customers={payment.customer_id: _ref(doc, "CustomerRef")},
-        transactions={("sales.sale", sale): qbo for qbo, sale in invoices.items()},
-        payment_methods={payment.method: method} if method else {},
-    )
-    state = {
-        "customer_id": payment.customer_id,
-        "amount": str(payment.amount),
-        "date": payment.date.isoformat(),
-        "reference": payment.reference,
-        "number": payment.number,
-        "method": payment.method,
-        "memo": payment.memo,
-        "allocations": [{"sale_id": s, "amount": str(a)} for s, a in sorted(allocations.items())],
-    }
-    return snapshots.fingerprint(payloads.payment_body(state, refs))

@@ -59,6 +59,15 @@ def _detail_line(line: Mapping[str, Any], taxed: bool) -> dict:
     return out
 
 
+def detail_lines(lines: Iterable[Mapping[str, Any]], taxed: bool) -> list[dict]:
+    """One SalesItemLine per line sold (also the lines of refund receipts and credit memos)."""
+    return [_detail_line(line, taxed) for line in lines]
+
+
+def discount_line(document: Mapping[str, Any]) -> dict | None:
+    return _discount_line(document)
+
+
 def _summary_lines(lines: Iterable[Mapping[str, Any]], taxed: bool, options: SyncOptions) -> list[dict]:
     groups: dict[tuple[str, bool], list[Mapping[str, Any]]] = {}
     for line in lines:

@@ -3,6 +3,7 @@
 from integrations.models.connection import QBOConnection
 from integrations.models.importing import ImportRun, QBOReference
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
+from integrations.models.merge import QBOMergeJob
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "PushBatch",
     "QBOConnection",
     "QBOLink",
+    "QBOMergeJob",
     "QBOReference",
     "SyncConflict",
     "SyncEvent",

@@ -7,6 +7,8 @@ one of them, plus transport errors, to exactly one class here, keeping QuickBook
 
 from __future__ import annotations
 
+import json
+
 import requests
 from intuitlib.exceptions import AuthClientError
 from quickbooks import exceptions as qbx
@@ -103,6 +105,8 @@ def classify(exc: BaseException) -> QBOError:
             return AuthExpired(message, code="401", detail=_redact(detail))
         if code == "10000" and ("status code '429'" in message or "ThrottleExceeded" in message):
             return RateLimited(message, code="3001", detail="")
+        if code == "10000" and (recovered := _lower_case_fault(message)) is not None:
+            return recovered
         if code == "10000":
             return Unavailable("QuickBooks did not answer normally", code=code, detail=message[:300])
         cls = _BY_CODE.get(code, Validation)
@@ -121,6 +125,23 @@ def classify(exc: BaseException) -> QBOError:
     if isinstance(exc, requests.RequestException):
         return Unavailable("QuickBooks could not be reached", code="connection")
     return Unavailable(f"Unexpected error talking to QuickBooks: {type(exc).__name__}", code="internal")
+
+
+def _lower_case_fault(message: str) -> QBOError | None:
+    """QBO sometimes answers a 400 in its lower-case ``fault`` envelope, which python-quickbooks
+    cannot read (it raises a generic 10000 holding the raw body). Recover the real code from it,
+    so a duplicate name is still a 6240 and not "QuickBooks unavailable"."""
+    start = message.find("{")
+    if start < 0:
+        return None
+    try:
+        body = json.loads(message[start:])
+    except ValueError:
+        return None
+    fault = body.get("fault") if isinstance(body, dict) else None
+    if not isinstance(fault, dict) or not fault.get("error"):
+        return None
+    return from_fault(fault)
 
 
 def _redact(detail: str) -> str:

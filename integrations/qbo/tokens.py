@@ -16,12 +16,16 @@ SCOPES = [Scopes.ACCOUNTING]
 
 
 def authorization_url(state: str) -> str:
-    return auth_client().get_authorization_url(SCOPES, state_token=state)
+    """Intuit's consent page for this app, carrying ``state`` (building the client reads discovery)."""
+    try:
+        return auth_client().get_authorization_url(SCOPES, state_token=state)
+    except Exception as exc:
+        raise classify(exc) from exc
 
 
 def exchange_code(code: str, realm_id: str) -> TokenSet:
-    client = auth_client(realm_id=realm_id)
     try:
+        client = auth_client(realm_id=realm_id)
         client.get_bearer_token(code, realm_id=realm_id)
     except Exception as exc:
         raise classify(exc) from exc
@@ -29,8 +33,8 @@ def exchange_code(code: str, realm_id: str) -> TokenSet:
 
 
 def refresh(refresh_token: str) -> TokenSet:
-    client = auth_client(refresh_token=refresh_token)
     try:
+        client = auth_client(refresh_token=refresh_token)
         client.refresh(refresh_token=refresh_token)
     except Exception as exc:
         raise classify(exc) from exc
@@ -38,8 +42,8 @@ def refresh(refresh_token: str) -> TokenSet:
 
 
 def revoke(token: str) -> None:
-    client = auth_client(refresh_token=token)
     try:
+        client = auth_client(refresh_token=token)
         client.revoke(token=token)
     except Exception as exc:
         raise classify(exc) from exc

@@ -139,6 +139,8 @@ class SandboxApp:
     # --- the API pipeline ----------------------------------------------------------------------
 
     def fault_response(self, fault: faults.Fault, now=None) -> Response:
+        if self.config.lowercase_fault_chaos and fault.status == 400:
+            return json_response(faults.lowercase_envelope(fault), 400)
         return json_response(faults.envelope(fault, self.time_text(now)), fault.status)
 
     def time_text(self, now=None) -> str:

@@ -83,6 +83,8 @@ class SandboxConfig:
     reject_payment_over_open_balance: bool = True
     strict_properties: bool = False  # unknown properties -> 2010 instead of ignored
     inventory_tracking: bool = True  # QtyOnHand moves with sales and returns
+    # [OBS] §5.1: real QBO sometimes answers a 400 in the lower-case `fault` envelope (python-quickbooks
+    # then raises a generic QuickbooksException 10000). On = every 400 uses it, to test that path.
     lowercase_fault_chaos: bool = False
     max_sub_customer_levels: int = 4  # Level limit under a top-level customer (6180 beyond)
     reject_deactivate_with_balance: bool = True  # 6220 when deactivating a customer that owes money

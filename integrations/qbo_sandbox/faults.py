@@ -53,6 +53,18 @@ def envelope(fault: Fault, time_text: str) -> dict:
     return {"Fault": fault.fault(), "time": time_text}
 
 
+def lowercase_envelope(fault: Fault) -> dict:
+    """The lower-case variant real QBO intermittently returns for 400s (§5.1 [OBS]); chaos flag only."""
+    error = {"message": fault.message, "detail": fault.detail, "code": fault.code}
+    return {
+        "fault": {"error": [error], "type": fault.fault_type},
+        "batchItemResponse": [],
+        "attachableResponse": [],
+        "time": int(_time.time() * 1000),
+        "cdcresponse": [],
+    }
+
+
 # --- the catalogue of §5.3, one constructor per code -------------------------------------------
 
 

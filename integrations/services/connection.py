@@ -13,6 +13,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 
 # Refresh a little before expiry so a long batch never starts with a token about to die.
 REFRESH_MARGIN = timedelta(seconds=120)
-REFRESH_TOKEN_WARNING = timedelta(days=14)
 
 
 def new_state_token() -> str:
@@ -140,7 +140,9 @@ def connection_disconnect(*, connection: QBOConnection, actor=None) -> None:
 
 def refresh_token_expiring(connection: QBOConnection) -> bool:
     expires = connection.refresh_token_expires_at
-    return bool(expires and expires - timezone.now() < REFRESH_TOKEN_WARNING)
+    warning = timedelta(days=getattr(settings, "QBO_REFRESH_WARNING_DAYS", 14))
+    connected = connection.status == QBOConnection.Status.CONNECTED
+    return bool(connected and expires and expires - timezone.now() < warning)
 
 
 def gateway_for(connection: QBOConnection, *, pace=None) -> QBOGateway:

@@ -1,29 +1,28 @@
-"""Turning one planned change into one batch operation, with the QuickBooks ids it needs."""
+"""Turning one planned change into one batch operation, with the QuickBooks ids it needs.
+
+Payloads come from ``integrations.sync.documents`` (the configured field mappings). A record seen
+before is sent as a sparse update of only the fields whose mapped value changed since the last push
+(the link's ``base``); a record deleted here is deleted (transactions) or made inactive (customers,
+items) in QuickBooks, which keeps no hard delete for name lists.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from integrations.mapping.options import customer_in_scope
 from integrations.models.sync import QBOLink
 from integrations.qbo.contracts import BatchOp
-from integrations.sync import payloads, snapshots
-from integrations.sync.payloads import Refs
+from integrations.sync import documents, records, snapshots
+from integrations.sync.documents import Invalid, needs_customer
 from integrations.sync.plan import Change
+from integrations.sync.refs import Refs, Unresolved, load_refs, refresh_refs
 
-LOCAL_PAYMENT_METHODS = {
-    "cash": ["Cash"],
-    "check": ["Check"],
-    "card": ["Visa", "MasterCard", "Credit Card"],
-    "other": ["Other"],
-}
-ACCOUNT_NAMES = [
-    "Sales of Product Income",
-    "Undeposited Funds",
-    "Inventory Asset",
-    "Cost of Goods Sold",
-    "Services",
-    "Checking",
-]
+__all__ = ["Built", "build_operation", "build_removal", "load_refs", "missing_dependencies", "refresh_refs"]
+
+VOID_TYPES = {"sales.sale": None, "sales.payment": "Payment"}  # None: SalesReceipt or Invoice, by link
+DELETE_ON_VOID = {"sales.refund": "RefundReceipt", "sales.storecredit": "CreditMemo"}
+NAME_LISTS = {"customers.customer": "Customer", "sales.item": "Item"}
 
 
 @dataclass
@@ -32,152 +31,151 @@ class Built:
     meta: dict = field(default_factory=dict)
     skip_reason: str = ""
     blocked_by: str = ""
+    problem: str = ""  # plain words: what is wrong with the record and what to fix
 
 
-def load_refs(connection, gateway, cache: dict) -> Refs:
-    """Accounts, payment methods and tax codes by name (three metered reads per drain, cached)."""
-    if "static" not in cache:
-        accounts = {a["Name"]: a["Id"] for page in gateway.query_all("Account") for a in page}
-        methods_qbo = {
-            m["Name"].lower(): m["Id"] for page in gateway.query_all("PaymentMethod") for m in page
-        }
-        methods = {}
-        for local, names in LOCAL_PAYMENT_METHODS.items():
-            for name in names:
-                if name.lower() in methods_qbo:
-                    methods[local] = methods_qbo[name.lower()]
-                    break
-        tax_codes = {t["Name"]: t["Id"] for page in gateway.query_all("TaxCode") for t in page}
-        cache["static"] = (accounts, methods, tax_codes)
-    accounts, methods, tax_codes = cache["static"]
-    base = Refs(accounts=accounts, payment_methods=methods, tax_codes=tax_codes)
-    return refresh_refs(connection, base)
+def _label(record) -> str:
+    return f"{record._meta.verbose_name.capitalize()} ‘{record}’"
 
 
-def refresh_refs(connection, refs: Refs) -> Refs:
-    """Re-read the link table so the next wave sees ids created by the previous one."""
-    customers, items, transactions = {}, {}, {}
-    for entity, object_id, qbo_id in (
-        QBOLink.objects.filter(connection=connection)
-        .values_list("entity", "object_id", "qbo_id")
-        .iterator(chunk_size=5000)
-    ):
-        if entity == "customers.customer":
-            customers[object_id] = qbo_id
-        elif entity == "sales.item":
-            items[object_id] = qbo_id
-        else:
-            transactions[(entity, object_id)] = qbo_id
-    return Refs(
-        customers=customers,
-        items=items,
-        transactions=transactions,
-        accounts=refs.accounts,
-        payment_methods=refs.payment_methods,
-        tax_codes=refs.tax_codes,
-    )
+def _link(connection, change: Change):
+    return QBOLink.objects.filter(
+        connection=connection, entity=change.entity, object_id=change.object_id
+    ).first()
 
 
 def build_operation(connection, change: Change, record, refs: Refs) -> Built:
-    link = QBOLink.objects.filter(
-        connection=connection, entity=change.entity, object_id=change.object_id
-    ).first()
+    link = _link(connection, change)
+    if link and link.fingerprint == "deleted":
+        return Built(skip_reason="already deleted in QuickBooks")
     entity = change.entity
+    builder = documents.BUILDERS.get(entity)
+    if builder is None:
+        return Built(skip_reason=f"{entity} is not sent to QuickBooks")
+    if entity == "customers.customer":
+        reason = _customer_skip(change, record, refs, link)
+        if reason:
+            return Built(skip_reason=reason)
+    if getattr(record, "is_void", False):
+        return _void(entity, link)
     try:
-        if entity == "customers.customer":
-            return _customer(change, record, refs, link)
-        if entity == "sales.item":
-            snap = snapshots.item_snapshot(record)
-            body = payloads.item_body(
-                snap, refs, qbo_id=link.qbo_id if link else "", sync_token=link.sync_token if link else ""
-            )
-            return _finish("Item", body, link, change, state=payloads.item_body(snap, refs))
-        if entity == "sales.sale":
-            snap = snapshots.sale_snapshot(record)
-            if snap["is_void"]:
-                return _void((record.kind == "cash" and "SalesReceipt") or "Invoice", link)
-            qbo_type, body = payloads.sale_body(snap, refs)
-            return _finish(qbo_type, body, link, change)
-        if entity == "sales.payment":
-            snap = snapshots.payment_snapshot(record)
-            if snap["is_void"]:
-                return _void("Payment", link)
-            return _finish("Payment", payloads.payment_body(snap, refs), link, change)
-        if entity == "sales.refund":
-            snap = snapshots.refund_snapshot(record)
-            if snap["is_void"]:
-                return _void("RefundReceipt", link, delete=True)
-            return _finish("RefundReceipt", payloads.refund_body(snap, refs), link, change)
-        if entity == "sales.storecredit":
-            snap = snapshots.store_credit_snapshot(record)
-            if snap["is_void"]:
-                return _void("CreditMemo", link, delete=True)
-            return _finish("CreditMemo", payloads.credit_memo_body(snap, refs), link, change)
+        doc = builder(record, refs, _label(record))
     except KeyError as missing:
-        return Built(blocked_by=_describe_missing(missing.args[0]))
-    return Built(skip_reason=f"{entity} is not sent to QuickBooks")
+        return Built(blocked_by=_describe_missing(entity, record, missing.args[0], refs))
+    except Unresolved as problem:  # a setting names something QuickBooks lacks
+        return Built(problem=f"{_label(record)} could not be sent: {problem}")
+    except Invalid as problem:  # the record itself; the message already names it
+        return Built(problem=str(problem))
+    return _finish(doc, link, change)
 
 
-def _describe_missing(key) -> str:
-    if isinstance(key, tuple):
-        return f"{key[0].split('.')[-1]} #{key[1]}"
-    return f"record #{key}"
-
-
-def _customer(change: Change, record, refs: Refs, link) -> Built:
-    snap = snapshots.customer_snapshot(record)
+def _customer_skip(change: Change, record, refs: Refs, link) -> str:
     if record.merged_into_id:
-        return Built(skip_reason="merged into another customer")
-    if not link and not snap["sync_with_quickbooks"] and not change.force:
-        return Built(skip_reason="not flagged “use with QuickBooks”")
-    if not link and not snap["is_active"]:
-        return Built(skip_reason="inactive and never sent")
-    if snap["parent_id"] and snap["parent_id"] not in refs.customers:
-        return Built(blocked_by=f"its parent customer #{snap['parent_id']}")
-    body = payloads.customer_body(
-        snap, refs, qbo_id=link.qbo_id if link else "", sync_token=link.sync_token if link else ""
-    )
-    return _finish("Customer", body, link, change, state=payloads.customer_body(snap, refs))
+        return "merged into another customer"
+    if link or change.force:
+        return ""
+    in_scope, why = customer_in_scope(snapshots.customer_snapshot(record), refs.options)
+    if not in_scope:
+        return f"outside the customers that sync: {why}"
+    if not record.is_active:
+        return "inactive and never sent"
+    return ""
 
 
-def _finish(qbo_type: str, body: dict, link, change: Change, *, state: dict | None = None) -> Built:
-    # The fingerprint is taken over the create form of the payload, so the same state hashes the
-    # same whether it was first created or later updated (an update body also clears fields).
-    print_ = snapshots.fingerprint(state if state is not None else body)
+def _describe_missing(entity: str, record, key, refs: Refs) -> str:
+    if isinstance(key, tuple):
+        return records.label_for(*key)
+    if entity == "customers.customer":
+        return f"its parent customer #{key}"
+    customer_id = getattr(record, "customer_id", None)
+    if key == customer_id and key not in refs.customers:
+        return f"its customer ‘{record.customer}’"
+    return records.label_for("sales.item", key)
+
+
+def sparse_changes(base: dict, state: dict, fixed: frozenset) -> dict:
+    """Top-level keys whose value changed; a key that is gone is cleared ("" / an emptied object)."""
+    changed = {k: v for k, v in state.items() if base.get(k) != v and k not in fixed}
+    for key, old in base.items():
+        # QuickBooks field names are PascalCase; anything else in a base is not ours to clear.
+        if key in state or key in fixed or not key[:1].isupper():
+            continue
+        if isinstance(old, dict):
+            changed[key] = {leaf: "" for leaf in old}
+        elif isinstance(old, list):
+            changed[key] = []
+        elif not isinstance(old, bool):
+            changed[key] = ""
+    return changed
+
+
+def _finish(doc: documents.Doc, link, change: Change) -> Built:
+    print_ = snapshots.fingerprint(doc.state)
+    meta = {"fingerprint": print_, "base": doc.state}
     if link:
-        if link.fingerprint == print_ and not change.force:
+        if link.fingerprint == print_ and not (change.force or change.overwrite):
             return Built(skip_reason="unchanged since the last push")
-        body = {**body, "Id": link.qbo_id, "SyncToken": link.sync_token, "sparse": True}
-        return Built(
-            op=BatchOp(bid="", operation="update", qbo_type=qbo_type, body=body), meta={"fingerprint": print_}
-        )
-    return Built(
-        op=BatchOp(bid="", operation="create", qbo_type=qbo_type, body=body), meta={"fingerprint": print_}
-    )
+        # No base (linked by an older engine or by an import), or a person chose "our version wins"
+        # (force push, Keep SyncPortal): send every mapped field, not only what differs from the base.
+        full = change.overwrite or not link.base
+        changed = dict(doc.state) if full else sparse_changes(link.base, doc.state, doc.fixed_on_update)
+        for key in doc.fixed_on_update:
+            changed.pop(key, None)
+        if not changed and not change.force:
+            return Built(skip_reason="unchanged since the last push")
+        body = {**changed, "Id": link.qbo_id, "SyncToken": link.sync_token, "sparse": True}
+        return Built(op=BatchOp("", "update", doc.qbo_type, body), meta=meta)
+    return Built(op=BatchOp("", "create", doc.qbo_type, {**doc.state, **doc.create_only}), meta=meta)
 
 
-def _void(qbo_type: str, link, *, delete: bool = False) -> Built:
+def _void(entity: str, link) -> Built:
     if not link:
         return Built(skip_reason="voided before it was ever sent")
+    if link.fingerprint == "void":
+        return Built(skip_reason="already voided in QuickBooks")
     body = {"Id": link.qbo_id, "SyncToken": link.sync_token}
-    if delete:  # QuickBooks has no void for refund receipts and credit memos: delete them
-        return Built(
-            op=BatchOp(bid="", operation="delete", qbo_type=qbo_type, body=body), meta={"fingerprint": "void"}
-        )
-    return Built(
-        op=BatchOp(bid="", operation="update", qbo_type=qbo_type, body=body, options="void"),
-        meta={"fingerprint": "void"},
-    )
+    if entity in DELETE_ON_VOID:  # QuickBooks has no void for refund receipts and credit memos
+        return Built(op=BatchOp("", "delete", link.qbo_type, body), meta={"fingerprint": "deleted"})
+    if entity in VOID_TYPES:
+        op = BatchOp("", "update", link.qbo_type, body, options="void")
+        return Built(op=op, meta={"fingerprint": "void"})
+    return Built(skip_reason=f"{entity} cannot be voided")
+
+
+def build_removal(connection, change: Change) -> Built:
+    """The local record is gone: delete its QuickBooks copy, or make a name-list entry inactive."""
+    link = _link(connection, change)
+    if not link or link.fingerprint == "deleted":
+        return Built(skip_reason="the record no longer exists here")
+    body = {"Id": link.qbo_id, "SyncToken": link.sync_token}
+    if change.entity in NAME_LISTS:
+        body = {**body, "Active": False, "sparse": True}
+        return Built(op=BatchOp("", "update", link.qbo_type, body), meta={"fingerprint": "inactive"})
+    return Built(op=BatchOp("", "delete", link.qbo_type, body), meta={"fingerprint": "deleted"})
 
 
 def missing_dependencies(change: Change, record, refs: Refs) -> list[tuple[str, int]]:
-    """Customers and items a transaction needs that QuickBooks does not have yet."""
+    """Records a document needs that QuickBooks does not have yet (added to the same push)."""
     needed: list[tuple[str, int]] = []
-    customer_id = getattr(record, "customer_id", None)
-    if customer_id and customer_id not in refs.customers:
-        needed.append(("customers.customer", customer_id))
-    lines = record.lines.all() if hasattr(record, "lines") else []
-    for line in lines:
-        if line.item_id not in refs.items:
-            needed.append(("sales.item", line.item_id))
-    return needed
+    entity = change.entity
+    if getattr(record, "is_void", False):
+        return []  # a void needs only its own link
+    if entity == "sales.creditapplication":
+        needed += [("sales.sale", record.sale_id), ("sales.storecredit", record.store_credit_id)]
+        needed.append(("customers.customer", record.store_credit.customer_id))
+    elif getattr(record, "customer_id", None) and needs_customer(entity, record, refs):
+        needed.append(("customers.customer", record.customer_id))
+    if entity == "sales.payment":
+        needed += [("sales.sale", a.sale_id) for a in record.allocations.all()]
+    for line in record.lines.all() if hasattr(record, "lines") else []:
+        needed.append(("sales.item", line.item_id))
+    return [key for key in dict.fromkeys(needed) if not _in_quickbooks(key, refs)]
+
+
+def _in_quickbooks(key: tuple[str, int], refs: Refs) -> bool:
+    entity, object_id = key
+    if entity == "customers.customer":
+        return object_id in refs.customers
+    if entity == "sales.item":
+        return object_id in refs.items
+    return key in refs.transactions

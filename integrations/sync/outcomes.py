@@ -84,3 +84,25 @@ def dependency_failed(label: str, needed: str) -> Diagnosis:
 def backoff(attempts: int) -> timedelta:
     """Exponential: 1, 2, 4, 8, 16 minutes."""
     return timedelta(minutes=2 ** max(0, attempts - 1))
+
+
+# Root causes in the words the failure queue shows (the keys are what ``diagnose`` returns).
+CAUSE_LABELS = {
+    "duplicate_name": "Name already used in QuickBooks",
+    "invalid_characters": "Name has characters QuickBooks refuses",
+    "inactive_reference": "Refers to something inactive or deleted in QuickBooks",
+    "changed_in_quickbooks": "Changed in QuickBooks at the same time",
+    "reconnect": "QuickBooks must be reconnected",
+    "quickbooks_unavailable": "QuickBooks did not answer",
+    "waiting_for_dependency": "Waiting for another record",
+}
+
+
+def cause_label(cause: str) -> str:
+    if cause in CAUSE_LABELS:
+        return CAUSE_LABELS[cause]
+    if cause.startswith("invalid_data_"):
+        return f"QuickBooks refused the data (code {cause.removeprefix('invalid_data_')})"
+    if cause.startswith("rejected_"):
+        return f"QuickBooks refused the record (code {cause.removeprefix('rejected_')})"
+    return cause.replace("_", " ").capitalize()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from customers.models import Customer
-from sales.models import Item, Payment, Refund, Sale, StoreCredit
+from sales.models import CreditApplication, Item, Payment, Refund, Sale, StoreCredit
 
 ENTITY_MODELS = {
     "customers.customer": Customer,
@@ -22,6 +22,7 @@ ENTITY_MODELS = {
     "sales.payment": Payment,
     "sales.refund": Refund,
     "sales.storecredit": StoreCredit,
+    "sales.creditapplication": CreditApplication,
 }
 # Child rows whose change means "re-send the parent document".
 CHILD_ENTITIES = {
@@ -29,9 +30,15 @@ CHILD_ENTITIES = {
     "sales.paymentallocation": ("sales.payment", "payment_id"),
     "sales.refundline": ("sales.refund", "refund_id"),
     "sales.storecreditline": ("sales.storecredit", "store_credit_id"),
-    "sales.creditapplication": ("sales.sale", "sale_id"),
 }
-TRANSACTION_RANK = {"sales.sale": 10, "sales.refund": 10, "sales.storecredit": 10, "sales.payment": 11}
+# A store credit applied to a charge is a zero-amount QuickBooks payment: it goes with the payments.
+TRANSACTION_RANK = {
+    "sales.sale": 10,
+    "sales.refund": 10,
+    "sales.storecredit": 10,
+    "sales.payment": 11,
+    "sales.creditapplication": 11,
+}
 
 
 @dataclass
@@ -44,6 +51,9 @@ class Change:
     max_entry_id: int = 0
     retry: bool = False
     force: bool = False
+    # A person chose to overwrite QuickBooks' version (force push, "Keep SyncPortal"): the engine
+    # re-reads the current SyncToken first and sends even an unchanged fingerprint.
+    overwrite: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -71,6 +81,8 @@ def coalesce(entries) -> dict[tuple[str, int], Change]:
         change.fields.update(entry.changed_fields or [])
         change.first_at = change.first_at or entry.created_at
         change.max_entry_id = max(change.max_entry_id, entry.id)
+        if (entry.details or {}).get("overwrite"):
+            change.overwrite = change.force = True
     return changes
 
 
@@ -103,9 +115,13 @@ def load_records(changes: dict[tuple[str, int], Change]) -> dict[tuple[str, int]
         if entity == "customers.customer":
             qs = qs.select_related("customer_type")
         elif entity in {"sales.sale", "sales.refund", "sales.storecredit"}:
-            qs = qs.select_related("tax_code").prefetch_related("lines")
+            qs = qs.select_related("tax_code", "customer__customer_type").prefetch_related(
+                "lines__item", "credit_applications" if entity == "sales.sale" else "lines"
+            )
         elif entity == "sales.payment":
-            qs = qs.prefetch_related("allocations")
+            qs = qs.select_related("customer").prefetch_related("allocations")
+        elif entity == "sales.creditapplication":
+            qs = qs.select_related("store_credit", "sale")
         for record in qs:
             found[(entity, record.pk)] = record
     return found

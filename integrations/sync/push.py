@@ -23,8 +23,14 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import lease, plan, records
-from integrations.sync.builders import build_operation, load_refs, missing_dependencies, refresh_refs
+from integrations.sync import lease, merge_steps, overwrite, plan, records
+from integrations.sync.builders import (
+    build_operation,
+    build_removal,
+    load_refs,
+    missing_dependencies,
+    refresh_refs,
+)
 from integrations.sync.limiter import RealmLimiter
 from syncportal.outbox.models import OutboxEntry
 
@@ -80,6 +86,7 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
             )
             changes = plan.coalesce(entries)
             records.add_due_retries(connection, changes)
+            merge_steps.run_merges(connection, gateway, entries, changes, result)
             if not changes:
                 break
             _push_changes(connection, gateway, changes, refs_cache, result)
@@ -112,24 +119,28 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
     found = plan.load_records(changes)
     refs = load_refs(connection, gateway, refs_cache)
     pending: list[tuple[plan.Change, object]] = []
+    removed: list[tuple[plan.Change, object]] = []  # deleted here: deleted / made inactive there, first
     for key, change in changes.items():
         record = found.get(key)
-        if record is None:
-            records.skip(connection, change, "the record no longer exists here")
-            result.skipped += 1
-            continue
-        pending.append((change, record))
+        (removed if record is None else pending).append((change, record))
     _add_dependencies(changes, pending, refs)
-    for wave in plan.waves(pending):
+    overwrite.refresh_sync_tokens(connection, gateway, [change for change, _ in pending])
+    for wave in [removed, *plan.waves(pending)]:
         refs = refresh_refs(connection, refs)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
         for change, record in wave:
-            built = build_operation(connection, change, record, refs)
+            if record is None:
+                built = build_removal(connection, change)
+            else:
+                built = build_operation(connection, change, record, refs)
             if built.skip_reason:
                 records.skip(connection, change, built.skip_reason)
                 result.skipped += 1
             elif built.blocked_by:
                 records.fail_dependency(connection, change, record, built.blocked_by)
+                result.failed += 1
+            elif built.problem:
+                records.fail_invalid(connection, change, record, built.problem)
                 result.failed += 1
             else:
                 ops.append((change, record, built.op, built.meta))
@@ -147,7 +158,9 @@ def _add_dependencies(changes, pending, refs) -> None:
         wanted = {}
         for change, record in frontier:
             for key in missing_dependencies(change, record, refs):
-                if key not in changes and key not in wanted:
+                if key in changes:
+                    changes[key].force = True  # needed by a document: sent even if outside the scope
+                elif key not in wanted:
                     wanted[key] = plan.Change(*key, operations=["create"], force=True)
             parent_id = getattr(record, "parent_id", None)
             key = ("customers.customer", parent_id)

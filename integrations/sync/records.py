@@ -55,6 +55,21 @@ def fail_dependency(connection, change: Change, record, needed: str) -> None:
     )
 
 
+def fail_invalid(connection, change: Change, record, message: str) -> None:
+    """Something only a person can fix (bad data, a name QuickBooks lacks): no automatic retry."""
+    label = f"{record._meta.verbose_name.capitalize()} ‘{record}’"
+    _upsert_failure(
+        connection,
+        change.entity,
+        change.object_id,
+        change.last_operation,
+        label,
+        outcomes.Diagnosis("invalid_record", message, False),
+        code="",
+        detail="",
+    )
+
+
 def add_due_retries(connection: QBOConnection, changes: dict) -> None:
     """Failures whose backoff has passed (or that a person asked to retry) join this drain."""
     now = timezone.now()
@@ -68,6 +83,7 @@ def add_due_retries(connection: QBOConnection, changes: dict) -> None:
         change = changes.setdefault((entity, object_id), Change(entity, object_id))
         change.retry = True
         change.force = change.force or force
+        change.overwrite = change.overwrite or force
 
 
 def pause(connection: QBOConnection, *, seconds: int, reason: str) -> None:
@@ -137,7 +153,17 @@ def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[Batch
                 request_id=batch.request_id,
                 summary={"code": error.code, "message": error.message[:200], "cause": diagnosis.cause},
             )
+    if ok:
+        wake_dependents(connection)
     return ok, failed
+
+
+def wake_dependents(connection: QBOConnection) -> None:
+    """Something reached QuickBooks: records waiting for another one are due again now, however
+    many attempts they used (the message promised they go as soon as their dependency is fixed)."""
+    SyncFailure.objects.filter(
+        connection=connection, cause="waiting_for_dependency", status__in=ACTIVE
+    ).update(status=SyncFailure.Status.RETRYING, next_retry_at=timezone.now())
 
 
 def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:
@@ -158,6 +184,8 @@ def _link(connection: QBOConnection, item: dict, entity_doc: dict) -> None:
             "qbo_id": qbo_id,
             "sync_token": str(entity_doc.get("SyncToken", "")),
             "fingerprint": item.get("fingerprint", ""),
+            # What the mappings sent: the next push sends only the fields that differ from it.
+            "base": item.get("base") or {},
         },
     )
 

@@ -5,8 +5,13 @@ rules are data so a new model only needs a line here; rules that name a model wh
 yet are skipped and applied by the post-migrate hook once it does.
 
 - Staff (front desk): customers, sales, payments, refunds, store credit; find and merge duplicates.
+  Staff may read the QuickBooks configuration (mappings, match rules) but nothing of the sync
+  internals (connection, outbox, failures, events).
 - Bookkeeper: everything staff can, plus sync events and failures, fixing and retrying, conflicts.
-- Manager: everything, plus field mappings, match rules, the QuickBooks connection, deletes.
+- Manager: everything, plus field mappings, match rules, the QuickBooks connection, deletes, and
+  unlocking colleagues locked out by failed sign-ins. Items and tax codes are never deleted, by
+  anyone (decision: QuickBooks cannot delete them either; they are made inactive and stay on old
+  sales).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ _FRONT_DESK = [
     ("sales", "creditapplication", VAC),
     ("sales", "item", V),
     ("sales", "taxcode", V),
+    # Issue #6: staff see the QuickBooks configuration (to understand what syncs) but cannot change it.
     ("integrations", "fieldmapping", V),
     ("integrations", "matchrule", V),
     ("integrations", "syncsettings", V),
@@ -56,6 +62,7 @@ _BOOKKEEPING = [
     ("integrations", "configchange", V),
     ("integrations", "qbolink", V),
     ("integrations", "importrun", V),
+    ("integrations", "qbomergejob", V),
     ("django_q", "task", V),
     ("django_q", "success", V),
     ("django_q", "failure", V),
@@ -71,6 +78,9 @@ _MANAGER_EXTRA = [
     ("django_q", "failure", ALL),
     ("django_q", "schedule", ALL),
     ("django_q", "ormq", V),
+    # Locked-out colleagues ("ask a manager to unlock your account"): deleting the attempts unlocks.
+    ("axes", "accessattempt", ("view", "delete")),
+    ("axes", "accessfailurelog", V),
 ]
 
 

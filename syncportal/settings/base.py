@@ -129,6 +129,8 @@ QBO_REDIRECT_URI = env(
 )
 QBO_WEBHOOK_VERIFIER_TOKEN = env("QBO_WEBHOOK_VERIFIER_TOKEN", default="syncportal-sandbox-verifier")
 QBO_MINOR_VERSION = env.int("QBO_MINOR_VERSION", default=75)
+# The admin warns this many days before the refresh token (and so the connection) would lapse.
+QBO_REFRESH_WARNING_DAYS = env.int("QBO_REFRESH_WARNING_DAYS", default=14)
 
 # --- django-q2 -----------------------------------------------------------------------------------
 # ORM broker on the project's database: at-least-once delivery, safe with several clusters on several

@@ -59,7 +59,9 @@ def test_import_brings_customers_hierarchy_items_invoices_and_payments(seeded, i
 
     link = QBOLink.objects.get(entity="customers.customer", object_id=dock.pk)
     assert (link.qbo_type, link.qbo_id, link.sync_token) == ("Customer", seeded["sub_job"]["Id"], "0")
-    assert link.fingerprint and link.base["display_name"] == "Pier 12 Dock B"
+    # The base is the QuickBooks-shaped state a push agrees with (its sparse updates diff against it).
+    assert link.fingerprint and link.base["DisplayName"] == "Pier 12 Dock B"
+    assert link.base["ParentRef"] == {"value": seeded["job"]["Id"]}
     log = sandbox_company.hook(f"requests?realm={sandbox_company.realm}&limit=10000", method="GET")[
         "requests"
     ]

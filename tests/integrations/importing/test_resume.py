@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection as database
+from django.test.utils import CaptureQueriesContext
 
 from customers.models import Customer
 from customers.services import customer_create
@@ -90,6 +92,16 @@ def test_the_next_push_sends_nothing_back(seeded, connection, qbo, import_all):
     ]:
         built = build_operation(connection, Change(entity, record.pk), record, refs)
         assert built.skip_reason == "unchanged since the last push", (entity, built.op)
+
+
+def test_a_page_reads_lines_and_allocations_once_not_per_record(seeded, import_all):
+    with CaptureQueriesContext(database) as queries:
+        run = import_all(page_size=1000)  # one page per stage: 4 open invoices, 2 payments
+
+    assert run.status == ImportRun.Status.DONE, run.error
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    for table in ("sales_saleline", "sales_paymentallocation", "customers_customertype"):
+        assert sum(f'FROM "{table}"' in sql for sql in reads) <= 1, table
 
 
 def test_cancel_stops_the_run_and_only_managers_may(seeded, connection):

@@ -160,3 +160,21 @@ def test_info_and_html_view(qb, sandbox, unique):
     detail = requests.get(f"{sandbox.url}/realms/{qb.company_id}/customers/20", timeout=10).text
     assert "Red Rock Diner" in detail and "70.00" in detail
     assert "Invoice" in requests.get(f"{sandbox.url}/realms/{qb.company_id}/transactions", timeout=10).text
+
+
+def test_lowercase_fault_chaos_flag_gives_the_observed_lower_case_400(qb, sandbox, unique, monkeypatch):
+    name = unique("Chaos")
+    first = Customer()
+    first.DisplayName = name
+    first.save(qb=qb)
+    monkeypatch.setattr(sandbox.config, "lowercase_fault_chaos", True)
+    duplicate = Customer()
+    duplicate.DisplayName = name
+    with pytest.raises(QuickbooksException) as exc:
+        duplicate.save(qb=qb)
+    # python-quickbooks cannot read the lower-case envelope: a generic 10000 carrying the raw body.
+    assert exc.value.error_code == 10000 and '"code":"6240"' in exc.value.message
+    monkeypatch.setattr(sandbox.config, "lowercase_fault_chaos", False)
+    with pytest.raises(QuickbooksException) as exc:
+        duplicate.save(qb=qb)
+    assert exc.value.error_code == 6240

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0003_default_mapping"),
+        ("integrations", "0005_qbo_merge"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

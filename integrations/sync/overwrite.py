@@ -1,0 +1,45 @@
+"""Overwriting QuickBooks' version of a record, when a person asked for it.
+
+A force push (failure admin) or *Keep SyncPortal* (conflict admin) means "our version wins". The
+stored SyncToken may be older than QuickBooks' (that is usually why the push failed), and an update
+with an old token is refused (5010). So, for those records only, the current SyncToken is read
+first: one metered read per record a person chose to overwrite, never for ordinary changes, whose
+stale-token case must go through the three-way merge instead of silently overwriting.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from integrations.models.sync import QBOLink
+from integrations.qbo import errors
+from integrations.sync.plan import Change
+
+log = logging.getLogger(__name__)
+
+
+def refresh_sync_tokens(connection, gateway, changes: list[Change]) -> int:
+    """Store QuickBooks' current SyncToken on the links of ``overwrite`` changes; returns how many."""
+    wanted = {(c.entity, c.object_id) for c in changes if c.overwrite}
+    if not wanted:
+        return 0
+    refreshed = 0
+    links = QBOLink.objects.filter(
+        connection=connection,
+        entity__in={entity for entity, _ in wanted},
+        object_id__in={object_id for _, object_id in wanted},
+    )
+    for link in links:
+        if (link.entity, link.object_id) not in wanted or link.fingerprint == "deleted":
+            continue
+        try:
+            current = gateway.read(link.qbo_type, link.qbo_id)
+        except errors.QBOError as exc:
+            # The push itself will fail and say why in a failure record; nothing to add here.
+            log.info("overwrite: could not read %s %s: %s", link.qbo_type, link.qbo_id, type(exc).__name__)
+            continue
+        token = str(current.get("SyncToken", ""))
+        if token and token != link.sync_token:
+            QBOLink.objects.filter(pk=link.pk).update(sync_token=token)
+            refreshed += 1
+    return refreshed
