@@ -8,6 +8,7 @@ from integrations.models.console import (
     SyncEventHourly,
     SyncLatencyDaily,
 )
+from integrations.models.importing import ImportRun, QBOReference
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
 from integrations.models.merge import QBOMergeJob
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
@@ -16,11 +17,13 @@ __all__ = [
     "ConfigChange",
     "Direction",
     "FieldMapping",
+    "ImportRun",
     "MatchRule",
     "PushBatch",
     "QBOConnection",
     "QBOLink",
     "QBOMergeJob",
+    "QBOReference",
     "ReconciliationRow",
     "ReconciliationRun",
     "RollupState",

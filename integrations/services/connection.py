@@ -61,6 +61,12 @@ def connection_complete(*, code: str, realm_id: str, actor=None) -> QBOConnectio
     except QBOError:
         log.warning("connected realm %s but could not read its company name", realm_id)
     log.info("QuickBooks company %s connected (new=%s)", realm_id, created)
+    if created:
+        # A company connected for the first time brings its customers, items and open documents in.
+        # Explicit, not a signal; a reconnect does not re-import (the manager can run qbo_import).
+        from integrations.importing.services import initial_import_start
+
+        initial_import_start(connection=connection, actor=actor)
     return connection
 
 

@@ -143,8 +143,10 @@ def payment_snapshot(payment: Payment) -> dict:
         "reference": payment.reference,
         "memo": payment.memo,
         "is_void": payment.is_void,
+        # Sorted here rather than by the database, so allocations prefetched for a page are used.
         "allocations": [
-            {"sale_id": a.sale_id, "amount": str(a.amount)} for a in payment.allocations.order_by("sale_id")
+            {"sale_id": a.sale_id, "amount": str(a.amount)}
+            for a in sorted(payment.allocations.all(), key=lambda a: a.sale_id)
         ],
     }
 

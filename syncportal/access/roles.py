@@ -61,6 +61,7 @@ _BOOKKEEPING = [
     ("integrations", "syncsettings", V),
     ("integrations", "configchange", V),
     ("integrations", "qbolink", V),
+    ("integrations", "importrun", V),
     ("integrations", "qbomergejob", V),
     ("integrations", "reconciliationrun", ("view", "add", "fix")),
     ("integrations", "reconciliationrow", V),

@@ -1,0 +1,253 @@
+"""Page writers for open invoices (→ account charges) and the payments applied to them.
+
+Only what is still open matters to the store: invoices with a balance, and payments that are
+applied to one of those invoices or still hold unapplied credit. QuickBooks' figures (totals,
+balance due) are stored as QuickBooks computed them; lines whose item is not in the store are
+left out with a warning rather than invented.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from integrations.importing.catalog import money
+from integrations.importing.context import ImportContext, PageResult, link_row, pushed_state, save_links
+from sales.models import Payment, PaymentAllocation, PaymentMethod, Sale, SaleLine
+
+ZERO = Decimal("0.00")
+
+
+def _ref(doc: dict, key: str) -> str:
+    return str((doc.get(key) or {}).get("value") or "")
+
+
+def _day(text, default: date | None = None) -> date | None:
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return default
+
+
+def _lines(doc: dict, item_ids: dict[str, int], result: PageResult) -> list[SaleLine]:
+    lines = []
+    for line in doc.get("Line") or []:
+        if line.get("DetailType") != "SalesItemLineDetail":
+            continue
+        detail = line.get("SalesItemLineDetail") or {}
+        item_id = item_ids.get(_ref(detail, "ItemRef"))
+        amount = money(line.get("Amount"))
+        qty = Decimal(str(detail.get("Qty") or 1)).quantize(Decimal("0.001"))
+        qty = qty if qty > 0 else Decimal("1.000")
+        price = money(detail["UnitPrice"]) if detail.get("UnitPrice") is not None else money(amount / qty)
+        if item_id is None or price < 0 or amount < 0:
+            result.warnings.append(
+                f"Invoice {doc.get('DocNumber') or doc['Id']}: a line of {amount} was left out "
+                "(its item is not in the store, or it is a negative amount)."
+            )
+            continue
+        lines.append(
+            SaleLine(
+                item_id=item_id,
+                description=(line.get("Description") or "")[:4000],
+                quantity=qty,
+                unit_price=price,
+                amount=amount,
+                taxable=_ref(detail, "TaxCodeRef") != "NON",
+            )
+        )
+    return lines
+
+
+def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
+    result = PageResult()
+    customers = ctx.local_ids("Customer", (_ref(d, "CustomerRef") for d in docs))
+    item_refs = [
+        _ref(x.get("SalesItemLineDetail") or {}, "ItemRef") for d in docs for x in d.get("Line") or []
+    ]
+    items = ctx.local_ids("Item", item_refs)
+    tax_refs = {
+        str(((d.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef") or {}).get("value") or "") for d in docs
+    }
+    taxes = ctx.local_ids("TaxCode", tax_refs)
+    links = ctx.links("Invoice", (d["Id"] for d in docs))
+    linked = Sale.objects.in_bulk([x.object_id for x in links.values()])
+    wanted = [str(d.get("DocNumber") or "")[:21] for d in docs]
+    taken = dict(Sale.objects.filter(number__in=wanted).values_list("number", "pk"))
+    rows = []  # (doc, sale, link, lines)
+    for doc in docs:
+        qid, customer_id = str(doc["Id"]), customers.get(_ref(doc, "CustomerRef"))
+        if customer_id is None:
+            result.skipped += 1
+            result.warnings.append(
+                f"Invoice {doc.get('DocNumber') or qid} was not imported: its customer "
+                f"(QuickBooks id {_ref(doc, 'CustomerRef')}) is inactive or was not imported."
+            )
+            continue
+        link = links.get(qid)
+        sale = linked.get(link.object_id) if link else None
+        sale = sale or Sale(kind=Sale.Kind.CHARGE)
+        number = str(doc.get("DocNumber") or "")[:21]
+        if not number or taken.get(number, sale.pk) != sale.pk:
+            number = f"QB-{qid}"  # the store numbers its own charges; never take another sale's number
+        tax_ref = str(((doc.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef") or {}).get("value") or "")
+        lines = _lines(doc, items, result)
+        total = max(money(doc.get("TotalAmt")), ZERO)
+        discount = sum(
+            (
+                money(x.get("Amount"))
+                for x in doc.get("Line") or []
+                if x.get("DetailType") == "DiscountLineDetail"
+            ),
+            ZERO,
+        )
+        values = {
+            "number": number,
+            "customer_id": customer_id,
+            "date": _day(doc.get("TxnDate"), date.today()),
+            "due_date": _day(doc.get("DueDate")),
+            "memo": (doc.get("PrivateNote") or "")[:4000],
+            "subtotal": sum((x.amount for x in lines), ZERO),
+            "discount_amount": discount,
+            "tax_total": money((doc.get("TxnTaxDetail") or {}).get("TotalTax")),
+            "total": total,
+            "balance_due": min(max(money(doc.get("Balance")), ZERO), total),
+            "tax_code_id": taxes.get(tax_ref),
+        }
+        for key, value in values.items():
+            setattr(sale, key, value)
+        rows.append((doc, sale, link, lines))
+    new = [sale for _, sale, link, _ in rows if link is None]
+    old = [sale for _, sale, link, _ in rows if link is not None]
+    Sale.objects.bulk_create(new, batch_size=1000)
+    fields = [
+        "number",
+        "customer",
+        "date",
+        "due_date",
+        "memo",
+        "subtotal",
+        "discount_amount",
+        "tax_total",
+        "total",
+        "balance_due",
+        "tax_code",
+    ]
+    Sale.objects.bulk_update(old, fields, batch_size=1000)
+    SaleLine.objects.filter(sale__in=old).delete()  # QuickBooks' lines replace the previous import's
+    for _, sale, _, lines in rows:
+        for line in lines:
+            line.sale_id = sale.pk
+    SaleLine.objects.bulk_create([x for row in rows for x in row[3]], batch_size=2000)
+    # The page's charges as the push reads them: lines with their items, customer, tax code (a fixed
+    # number of queries per page, none per charge).
+    saved = (
+        Sale.objects.select_related("customer__customer_type", "tax_code")
+        .prefetch_related("lines__item", "credit_applications")
+        .in_bulk([sale.pk for _, sale, _, _ in rows])
+    )
+    refs = ctx.refs(customers={v: k for k, v in customers.items()}, items={v: k for k, v in items.items()})
+    new_links, changed = [], []
+    for doc, sale, link, _ in rows:
+        print_, base = pushed_state("sales.sale", saved[sale.pk], refs)
+        if link is None:
+            new_links.append(
+                link_row(ctx, entity="sales.sale", object_id=sale.pk, doc=doc, fingerprint=print_, base=base)
+            )
+        else:
+            link.sync_token, link.fingerprint, link.base = str(doc.get("SyncToken", "")), print_, base
+            changed.append(link)
+    save_links(ctx, "Invoice", new_links, changed)
+    result.created, result.updated = len(new), len(old)
+    return result
+
+
+def _method(doc: dict, methods: dict) -> str:
+    ref = methods.get(_ref(doc, "PaymentMethodRef"))
+    if ref is None:
+        return PaymentMethod.OTHER
+    if ref.kind == "CREDIT_CARD":
+        return PaymentMethod.CARD
+    return {"cash": PaymentMethod.CASH, "check": PaymentMethod.CHECK}.get(
+        ref.name.lower(), PaymentMethod.OTHER
+    )
+
+
+def payments_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
+    result = PageResult()
+    customers = ctx.local_ids("Customer", (_ref(d, "CustomerRef") for d in docs))
+    txn_ids = [
+        t.get("TxnId")
+        for d in docs
+        for x in d.get("Line") or []
+        for t in x.get("LinkedTxn") or []
+        if t.get("TxnType") == "Invoice"
+    ]
+    invoices = ctx.local_ids("Invoice", txn_ids)
+    methods = ctx.references("PaymentMethod")
+    links = ctx.links("Payment", (d["Id"] for d in docs))
+    linked = Payment.objects.in_bulk([x.object_id for x in links.values()])
+    rows = []
+    for doc in docs:
+        qid, customer_id = str(doc["Id"]), customers.get(_ref(doc, "CustomerRef"))
+        allocations: dict[int, Decimal] = {}
+        for line in doc.get("Line") or []:
+            for txn in line.get("LinkedTxn") or []:
+                sale_id = invoices.get(str(txn.get("TxnId"))) if txn.get("TxnType") == "Invoice" else None
+                if sale_id:
+                    allocations[sale_id] = allocations.get(sale_id, ZERO) + money(line.get("Amount"))
+        amount, unapplied = money(doc.get("TotalAmt")), max(money(doc.get("UnappliedAmt")), ZERO)
+        if customer_id is None or amount <= 0 or not (allocations or unapplied > 0):
+            result.skipped += 1  # applied only to invoices already paid in full (or void): nothing open
+            continue
+        link = links.get(qid)
+        payment = (linked.get(link.object_id) if link else None) or Payment(number=f"QB-{qid}"[:21])
+        values = {
+            "customer_id": customer_id,
+            "date": _day(doc.get("TxnDate"), date.today()),
+            "amount": amount,
+            "method": _method(doc, methods),
+            "reference": str(doc.get("PaymentRefNum") or "")[:100],
+            "memo": (doc.get("PrivateNote") or "")[:4000],
+            "unapplied_amount": min(unapplied, amount),
+        }
+        for key, value in values.items():
+            setattr(payment, key, value)
+        rows.append((doc, payment, link, {k: v for k, v in allocations.items() if v > 0}))
+    new = [p for _, p, link, _ in rows if link is None]
+    old = [p for _, p, link, _ in rows if link is not None]
+    Payment.objects.bulk_create(new, batch_size=1000)
+    Payment.objects.bulk_update(
+        old,
+        ["customer", "date", "amount", "method", "reference", "memo", "unapplied_amount"],
+        batch_size=1000,
+    )
+    PaymentAllocation.objects.filter(payment__in=old).delete()
+    PaymentAllocation.objects.bulk_create(
+        [
+            PaymentAllocation(payment_id=p.pk, sale_id=s, amount=a)
+            for _, p, _, allocs in rows
+            for s, a in allocs.items()
+        ],
+        batch_size=2000,
+    )
+    saved = Payment.objects.prefetch_related("allocations").in_bulk([p.pk for _, p, _, _ in rows])
+    refs = ctx.refs(
+        customers={v: k for k, v in customers.items()},
+        transactions={("sales.sale", sale): qbo for qbo, sale in invoices.items()},
+    )
+    new_links, changed = [], []
+    for doc, payment, link, _ in rows:
+        print_, base = pushed_state("sales.payment", saved[payment.pk], refs)
+        if link is None:
+            new_links.append(
+                link_row(
+                    ctx, entity="sales.payment", object_id=payment.pk, doc=doc, fingerprint=print_, base=base
+                )
+            )
+        else:
+            link.sync_token, link.fingerprint, link.base = str(doc.get("SyncToken", "")), print_, base
+            changed.append(link)
+    save_links(ctx, "Payment", new_links, changed)
+    result.created, result.updated = len(new), len(old)
+    return result
