@@ -2,6 +2,7 @@
 
 from integrations.models.connection import QBOConnection
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
+from integrations.models.pull import WebhookDelivery
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "SyncEvent",
     "SyncFailure",
     "SyncSettings",
+    "WebhookDelivery",
 ]
