@@ -62,7 +62,11 @@ def conflict_record(
 ) -> SyncConflict:
     """One open conflict per record and field; a newer QuickBooks value updates it (both kept)."""
     if existing is not None:
-        if comparable(existing.qbo_value) != comparable(jsonable(remote)):
+        # Either side edited the disputed field again: the conflict shows both current versions.
+        if (comparable(existing.qbo_value), comparable(existing.local_value)) != (
+            comparable(jsonable(remote)),
+            comparable(jsonable(local)),
+        ):
             existing.qbo_value = jsonable(remote)
             existing.local_value = jsonable(local)
             existing.save(update_fields=["qbo_value", "local_value"])

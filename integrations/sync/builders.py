@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from integrations.models.sync import QBOLink
+from integrations.models.sync import QBOLink, SyncConflict
 from integrations.qbo.contracts import BatchOp
 from integrations.sync import payloads, snapshots
 from integrations.sync.payloads import Refs
@@ -134,10 +134,24 @@ def _customer(change: Change, record, refs: Refs, link) -> Built:
         return Built(skip_reason="inactive and never sent")
     if snap["parent_id"] and snap["parent_id"] not in refs.customers:
         return Built(blocked_by=f"its parent customer #{snap['parent_id']}")
+    if link:
+        # A field in open conflict keeps QuickBooks' value until someone resolves it: pushing ours
+        # would silently overwrite the other version the conflict holds.
+        snap.update(disputed_values(link.connection_id, change.entity, change.object_id, snap))
     body = payloads.customer_body(
         snap, refs, qbo_id=link.qbo_id if link else "", sync_token=link.sync_token if link else ""
     )
     return _finish("Customer", body, link, change, state=payloads.customer_body(snap, refs))
+
+
+def disputed_values(connection_id: int, entity: str, object_id: int, snap: dict) -> dict:
+    return {
+        field: value
+        for field, value in SyncConflict.objects.filter(
+            connection_id=connection_id, entity=entity, object_id=object_id, status=SyncConflict.Status.OPEN
+        ).values_list("field", "qbo_value")
+        if field in snap
+    }
 
 
 def _finish(qbo_type: str, body: dict, link, change: Change, *, state: dict | None = None) -> Built:

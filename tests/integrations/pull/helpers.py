@@ -56,3 +56,22 @@ def bookkeeper(sandbox, entity: str, action: str, qbo_id: str = "", **fields) ->
     if qbo_id:
         body["id"] = qbo_id
     return sandbox.hook(f"realms/{sandbox.realm}/bookkeeper", body)
+
+
+def run_queued_tasks(limit: int = 50) -> list[str]:
+    """A one-shot django-q2 worker: run what the ORM broker holds, oldest first, as a worker would."""
+    from django.utils.module_loading import import_string
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    ran = []
+    for _ in range(limit):
+        row = OrmQ.objects.order_by("id").first()
+        if row is None:
+            break
+        task = SignedPackage.loads(row.payload)
+        row.delete()
+        func = task["func"]
+        (import_string(func) if isinstance(func, str) else func)(*task["args"], **task["kwargs"])
+        ran.append(func)
+    return ran

@@ -70,7 +70,9 @@ def test_an_overlapping_read_does_not_apply_or_log_anything_twice(connection, sa
     assert SyncEvent.objects.filter(direction="pull").count() == events
 
 
-def test_under_ask_a_field_changed_on_both_sides_becomes_a_conflict_holding_both(connection, sandbox_company):
+def test_under_ask_a_field_changed_on_both_sides_becomes_a_conflict_holding_both(
+    connection, sandbox_company, qbo
+):
     FieldMapping.objects.filter(entity="customer", local_field="email").update(
         conflict_policy=ConflictPolicy.ASK
     )
@@ -91,6 +93,9 @@ def test_under_ask_a_field_changed_on_both_sides_becomes_a_conflict_holding_both
         "qbo@cafe.example",
     )
     assert conflict.status == SyncConflict.Status.OPEN
+    drain(connection.pk)  # the local edit is pushed, but not over QuickBooks' disputed value
+    [remote] = qbo.query(f"SELECT * FROM Customer WHERE Id = '{qbo_id}'")["Customer"]
+    assert remote["PrimaryEmailAddr"]["Address"] == "qbo@cafe.example"
 
 
 def test_changes_to_different_fields_on_each_side_both_survive(connection, sandbox_company):
