@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from integrations.models.sync import Direction, QBOLink, SyncFailure
+from django.db.models import Q
+
+from integrations.models.sync import Direction, QBOLink, SyncEvent, SyncFailure
 from integrations.pull.compare import UNKNOWN
 from syncportal.outbox.models import OutboxEntry
 
@@ -19,13 +21,13 @@ ALL_FIELDS = "*"
 
 
 def pending_local_fields(link: QBOLink) -> set[str]:
-    """Local fields changed since the last push (``{"*"}``: the whole record, e.g. a failed push)."""
-    entries = OutboxEntry.objects.filter(
-        entity=link.entity, object_id=link.object_id, id__gt=link.connection.outbox_position
-    ).values_list("operation", "changed_fields")
-    fields: set[str] = set()
-    for operation, changed in entries:
-        fields |= set(changed) if operation == "update" and changed else {ALL_FIELDS}
+    """Local fields changed since QuickBooks last accepted this record (``{"*"}``: all of them).
+
+    Pending = outbox entries not yet handled, plus, when the last push of the record failed (a
+    5010, say), the entries since its last successful push: those fields never reached QuickBooks.
+    """
+    entries = OutboxEntry.objects.filter(entity=link.entity, object_id=link.object_id)
+    pending = Q(id__gt=link.connection.outbox_position)
     if SyncFailure.objects.filter(
         connection_id=link.connection_id,
         direction=Direction.PUSH,
@@ -33,7 +35,24 @@ def pending_local_fields(link: QBOLink) -> set[str]:
         object_id=link.object_id,
         status__in=[SyncFailure.Status.OPEN, SyncFailure.Status.RETRYING],
     ).exists():
-        fields.add(ALL_FIELDS)
+        last_ok = (
+            SyncEvent.objects.filter(
+                connection_id=link.connection_id,
+                direction=Direction.PUSH,
+                entity=link.entity,
+                object_id=link.object_id,
+                outcome=SyncEvent.Outcome.OK,
+            )
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if last_ok is None:
+            return {ALL_FIELDS}
+        pending |= Q(created_at__gt=last_ok)
+    fields: set[str] = set()
+    for operation, changed in entries.filter(pending).values_list("operation", "changed_fields"):
+        fields |= set(changed) if operation == "update" and changed else {ALL_FIELDS}
     return fields
 
 
