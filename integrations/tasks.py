@@ -7,6 +7,7 @@ import logging
 from django_q.tasks import async_task
 
 from integrations.models.connection import QBOConnection
+from integrations.pull import cdc, notifications
 from integrations.sync import push
 
 log = logging.getLogger(__name__)
@@ -66,3 +67,40 @@ def drain_all() -> None:
         "pk", flat=True
     ):
         drain_company(connection_id)
+
+
+def process_webhook(delivery_id: int) -> None:
+    """A webhook delivery was stored: apply its merges and wake one pull per company named."""
+    for connection_id in notifications.process_delivery(delivery_id):
+        wake_pull(connection_id)
+
+
+def wake_pull(connection_id: int) -> None:
+    # A conditional UPDATE, as for push: a burst of notifications queues one pull (one CDC read).
+    if QBOConnection.objects.filter(pk=connection_id, pull_pending=False).update(pull_pending=True):
+        async_task("integrations.tasks.pull_company", connection_id, group="pull", q_options={"timeout": 150})
+
+
+def pull_company(connection_id: int) -> dict:
+    result = cdc.pull(connection_id)
+    if result.busy:
+        # Another worker holds the company; it may have read before this change: ask again shortly.
+        QBOConnection.objects.filter(pk=connection_id).update(pull_pending=False)
+        async_task("integrations.tasks.wake_pull", connection_id, group="pull")
+        return {"busy": True}
+    log.info(
+        "pull realm=%s applied=%s calls=%s stopped=%s",
+        connection_id,
+        result.applied,
+        result.calls,
+        result.stopped or "-",
+    )
+    return {"applied": result.applied, "calls": result.calls, "stopped": result.stopped}
+
+
+def pull_all() -> None:
+    """Backstop schedule (every 5 minutes): a CDC read per company catches any webhook lost on the way."""
+    for connection_id in QBOConnection.objects.filter(status=QBOConnection.Status.CONNECTED).values_list(
+        "pk", flat=True
+    ):
+        pull_company(connection_id)

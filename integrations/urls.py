@@ -1,4 +1,10 @@
-"""Public endpoints of the QuickBooks integration (the webhook receiver arrives with pull sync)."""
+"""Public endpoints of the QuickBooks integration: the webhook receiver."""
+
+from django.urls import path
+
+from integrations.webhooks.views import qbo_webhook
 
 app_name = "integrations"
-urlpatterns: list = []
+urlpatterns = [
+    path("webhooks/qbo/", qbo_webhook, name="qbo_webhook"),
+]

@@ -11,6 +11,7 @@ from integrations.models.console import (
 from integrations.models.importing import ImportRun, QBOReference
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
 from integrations.models.merge import QBOMergeJob
+from integrations.models.pull import WebhookDelivery
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "SyncFailure",
     "SyncLatencyDaily",
     "SyncSettings",
+    "WebhookDelivery",
 ]

@@ -59,6 +59,9 @@ class QBOConnection(models.Model):
 
     # Pull
     cdc_cursor = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when a webhook asks for a pull; cleared when the pull starts. However many notifications
+    # arrive meanwhile, one CDC call (one metered read) serves them all.
+    pull_pending = models.BooleanField(default=False, editable=False)
     last_push_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_pull_at = models.DateTimeField(null=True, blank=True, editable=False)
 

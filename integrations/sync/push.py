@@ -157,11 +157,13 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
         refs = refresh_refs(connection, refs)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
         keys = [change.key for change, _ in wave]
-        held = stale.held(connection, keys)
+        disputed = stale.disputed(connection, keys)
         for change, record in wave:
-            if change.key in held and not change.overwrite:
-                result.skipped += 1  # an open conflict: it waits for a person (its failure says so)
-                continue
+            if record is not None and change.key in disputed and not change.overwrite:
+                record = stale.while_disputed(record, disputed[change.key])
+                if record is None:
+                    result.skipped += 1  # a conflict on a sale's money or links: it waits for a person
+                    continue
             if record is None:
                 built = build_removal(connection, change)
             else:

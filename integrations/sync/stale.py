@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 from integrations.models.sync import Direction, QBOLink, SyncConflict, SyncEvent, SyncFailure
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
-from integrations.sync import records
+from integrations.sync import records, stale_policy
 from integrations.sync.merge3 import Merge, next_base, sent_fields, three_way
 from integrations.sync.outcomes import Diagnosis
 
@@ -19,17 +20,29 @@ log = logging.getLogger(__name__)
 ACTIVE = records.ACTIVE
 
 
-def held(connection, keys) -> set[tuple[str, int]]:
-    """Records with an open conflict: nothing is sent for them until a person decides."""
+def disputed(connection, keys) -> dict[tuple[str, int], dict]:
+    """Open conflicts of the records among ``keys``: record → {field: QuickBooks' value}."""
     wanted = {entity for entity, _ in keys}
     ids = {object_id for _, object_id in keys}
-    rows = SyncConflict.objects.filter(
-        connection=connection,
-        status=SyncConflict.Status.OPEN,
-        entity__in=wanted,
-        object_id__in=ids,
-    ).values_list("entity", "object_id")
-    return set(rows) & set(keys)
+    found: dict[tuple[str, int], dict] = {}
+    for entity, object_id, name, qbo_value in SyncConflict.objects.filter(
+        connection=connection, status=SyncConflict.Status.OPEN, entity__in=wanted, object_id__in=ids
+    ).values_list("entity", "object_id", "field", "qbo_value"):
+        found.setdefault((entity, object_id), {})[name] = qbo_value
+    return {key: values for key, values in found.items() if key in set(keys)}
+
+
+def while_disputed(record, values: dict):
+    """``record`` as the push should send it while a person decides: each disputed field carries
+    QuickBooks' value (so ours never silently overwrites it), every other change still flows.
+    ``None`` when a disputed field is not one of the record's own (then the record waits whole)."""
+    own = {f.attname for f in record._meta.concrete_fields}
+    if not set(values) <= own:
+        return None
+    shown = copy.copy(record)
+    for name, value in values.items():
+        setattr(shown, name, value)
+    return shown
 
 
 def resolve_stale(connection, gateway, item: dict, body: dict) -> BatchOp | None:
@@ -45,14 +58,16 @@ def resolve_stale(connection, gateway, item: dict, body: dict) -> BatchOp | None
         # Leave the failure retrying; the next attempt reads again.
         log.warning("re-read after 5010 failed for %s:%s (%s)", item["entity"], item["object_id"], exc.code)
         return None
-    merge = three_way(link.base or {}, sent_fields(body), theirs)
+    merge, _took = stale_policy.settle(item, three_way(link.base or {}, sent_fields(body), theirs), theirs)
     token = str(theirs.get("SyncToken", ""))
     if merge.conflicts:
         _record_conflicts(connection, item, link, merge, token)
         return None
     if not merge.push:
-        # QuickBooks already holds every value we meant to send: agree, and stop retrying.
-        _agree(connection, item, link, body, token)
+        # QuickBooks already holds every value we keep (ours, or theirs taken here by policy):
+        # agree on QuickBooks' current values, and stop retrying.
+        agreed = {name: theirs.get(name) for name in sent_fields(body) if name in theirs}
+        _agree(connection, item, link, agreed, token)
         return None
     op_body = {"Id": link.qbo_id, "SyncToken": token, "sparse": True, **merge.push}
     return BatchOp(bid="", operation="update", qbo_type=item["qbo_type"], body=op_body)
@@ -89,7 +104,7 @@ def _record_conflicts(connection, item: dict, link: QBOLink, merge: Merge, token
     diagnosis = Diagnosis(
         "conflict",
         f"{label} was changed both here and in QuickBooks ({names}). Nothing was overwritten: choose "
-        "which value to keep for each field in Sync conflicts; it is sent once every conflict is resolved.",
+        "which value to keep for each field in Sync conflicts. Its other changes keep going to QuickBooks.",
         False,
     )
     records.upsert_failure(connection, item, label, diagnosis, code="5010", detail=f"fields: {names}")
@@ -105,13 +120,3 @@ def _record_conflicts(connection, item: dict, link: QBOLink, merge: Merge, token
         outcome=SyncEvent.Outcome.CONFLICT,
         summary={"fields": [name for name, *_ in merge.conflicts]},
     )
-
-
-def bases_for(connection, keys) -> dict[tuple[str, int], dict]:
-    """The agreed state of each linked record among ``keys`` (for ``merge3.narrow``)."""
-    ids = {object_id for _, object_id in keys}
-    rows = QBOLink.objects.filter(connection=connection, object_id__in=ids).values_list(
-        "entity", "object_id", "base"
-    )
-    wanted = set(keys)
-    return {(entity, object_id): base for entity, object_id, base in rows if (entity, object_id) in wanted}

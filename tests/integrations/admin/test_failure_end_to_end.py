@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from customers.services import customer_create, customer_update
-from integrations.models import QBOLink, SyncConflict, SyncFailure
+from integrations.mapping.choices import ConflictPolicy
+from integrations.models import FieldMapping, QBOLink, SyncConflict, SyncFailure
 from integrations.sync.push import drain
 from tests.customers.admin_forms import admin_form_data
 
@@ -51,6 +52,7 @@ def test_a_bookkeeper_renames_a_refused_customer_and_the_failure_resolves(
 def test_force_push_overwrites_a_customer_changed_in_quickbooks_meanwhile(
     connection, qbo, sandbox_company, signed_in, django_capture_on_commit_callbacks
 ):
+    FieldMapping.objects.filter(local_field="email").update(conflict_policy=ConflictPolicy.ASK)
     customer = customer_create(display_name="Lighthouse Books", email="first@lighthouse.example")
     drain(connection.pk)
     link = QBOLink.objects.get(object_id=customer.pk, entity="customers.customer")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from customers.services import customer_create, customer_update
-from integrations.mapping.choices import MatchKind
+from integrations.mapping.choices import ConflictPolicy, MatchKind
 from integrations.models import PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
-from integrations.models.mapping import MatchRule
+from integrations.models.mapping import FieldMapping, MatchRule
 from integrations.selectors.config import candidate_qbo_customers, qbo_customer_exists
 from integrations.sync.push import drain
 
@@ -68,6 +68,10 @@ def test_a_later_local_edit_does_not_undo_a_quickbooks_change(connection, qbo, s
 def test_the_same_field_changed_on_both_sides_becomes_a_conflict_and_nothing_is_overwritten(
     connection, qbo, sandbox_company
 ):
+    # The e-mail mapping's policy is "ask" (a manager's choice; other policies settle it themselves).
+    FieldMapping.objects.filter(entity__in=["customer", "sub_customer"], local_field="email").update(
+        conflict_policy=ConflictPolicy.ASK
+    )
     customer, link = _pushed(connection, display_name="Conflict Corner", email="base@conflict.example")
     _edit_in_quickbooks(
         sandbox_company, link.qbo_id, {"PrimaryEmailAddr": {"Address": "qbo@conflict.example"}}
@@ -77,10 +81,10 @@ def test_the_same_field_changed_on_both_sides_becomes_a_conflict_and_nothing_is_
     drain(connection.pk)
 
     conflict = SyncConflict.objects.get()
-    assert conflict.field == "PrimaryEmailAddr"
-    assert conflict.local_value == {"Address": "ours@conflict.example"}
-    assert conflict.qbo_value["Address"] == "qbo@conflict.example"
-    assert conflict.base_value == {"Address": "base@conflict.example"}
+    assert conflict.field == "email"  # the store's own words, as the conflict page shows them
+    assert (conflict.base_value, conflict.local_value, conflict.qbo_value) == (
+        "base@conflict.example", "ours@conflict.example", "qbo@conflict.example"
+    )  # fmt: skip
     [doc] = _named(qbo, "Conflict Corner")
     assert doc["PrimaryEmailAddr"]["Address"] == "qbo@conflict.example"
     failure = SyncFailure.objects.get(object_id=customer.pk)
@@ -89,11 +93,24 @@ def test_the_same_field_changed_on_both_sides_becomes_a_conflict_and_nothing_is_
     customer.refresh_from_db()
     assert customer.email == "ours@conflict.example"  # our value is kept too
 
-    # Until a person decides, later edits of that customer wait as well.
+    # Until a person decides, the disputed e-mail keeps QuickBooks' value; other edits still flow.
     customer_update(customer=customer, changes={"phone": "555-999-0000"})
     drain(connection.pk)
     [doc] = _named(qbo, "Conflict Corner")
-    assert "PrimaryPhone" not in doc
+    assert doc["PrimaryPhone"]["FreeFormNumber"] == "555-999-0000"
+    assert doc["PrimaryEmailAddr"]["Address"] == "qbo@conflict.example"
+
+
+def test_newest_wins_settles_the_same_field_without_asking(connection, qbo, sandbox_company):
+    customer, link = _pushed(connection, display_name="Newest Corner", email="base@newest.example")
+    _edit_in_quickbooks(sandbox_company, link.qbo_id, {"PrimaryEmailAddr": {"Address": "qbo@newest.example"}})
+    customer_update(customer=customer, changes={"email": "ours@newest.example"})  # the later change
+
+    drain(connection.pk)
+
+    assert not SyncConflict.objects.exists()
+    [doc] = _named(qbo, "Newest Corner")
+    assert doc["PrimaryEmailAddr"]["Address"] == "ours@newest.example"
 
 
 def test_a_duplicate_name_held_by_the_same_customer_is_linked_not_created_twice(

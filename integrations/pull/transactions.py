@@ -1,0 +1,204 @@
+"""Applying QuickBooks transactions (invoices, sales receipts, payments, credit memos, refunds).
+
+Money is never merged field by field: a void or delete in QuickBooks voids the local document
+through its service; a payment re-applied in QuickBooks (moved to another invoice, or split) is
+re-allocated through ``payment_update_allocations`` when its amount is unchanged; any other
+difference in amounts, dates or links becomes a conflict that keeps both versions.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from integrations.models.sync import QBOLink, SyncEvent
+from integrations.pull import compare, record
+from sales.models import Payment, Refund, Sale, StoreCredit
+from sales.services import (
+    AllocationInput,
+    payment_update_allocations,
+    payment_void,
+    refund_void,
+    sale_void,
+    store_credit_void,
+)
+from syncportal.outbox.services import Origin
+
+TRANSACTION_TYPES = ["Invoice", "SalesReceipt", "Payment", "CreditMemo", "RefundReceipt"]
+LOCAL = {
+    "Invoice": ("sales.sale", Sale),
+    "SalesReceipt": ("sales.sale", Sale),
+    "Payment": ("sales.payment", Payment),
+    "CreditMemo": ("sales.storecredit", StoreCredit),
+    "RefundReceipt": ("sales.refund", Refund),
+}
+Outcome = SyncEvent.Outcome
+CENT = Decimal("0.01")
+
+
+def _voided(doc: dict) -> bool:
+    return str(doc.get("PrivateNote", "")).startswith("Voided") and Decimal(str(doc.get("TotalAmt", 0))) == 0
+
+
+def _void(document) -> None:
+    if isinstance(document, Sale):
+        sale_void(sale=document, origin=Origin.QBO)
+    elif isinstance(document, Payment):
+        payment_void(payment=document, origin=Origin.QBO)
+    elif isinstance(document, Refund):
+        refund_void(refund=document, origin=Origin.QBO)
+    else:
+        store_credit_void(store_credit=document, origin=Origin.QBO)
+
+
+def _amount(document) -> Decimal:
+    return document.amount if isinstance(document, Payment) else document.total
+
+
+def _allocations(connection, doc: dict) -> dict[int, Decimal] | None:
+    """A QuickBooks payment's invoice links → {local sale id: amount}; ``None`` if one is not linked."""
+    found: dict[int, Decimal] = {}
+    for line in doc.get("Line") or []:
+        for linked in line.get("LinkedTxn") or []:
+            if linked.get("TxnType") != "Invoice":
+                continue
+            link = QBOLink.objects.filter(
+                connection=connection, qbo_type="Invoice", qbo_id=str(linked.get("TxnId"))
+            ).first()
+            if link is None:
+                return None
+            amount = Decimal(str(line.get("Amount", 0))).quantize(CENT)
+            found[link.object_id] = found.get(link.object_id, Decimal("0")) + amount
+    return found
+
+
+def apply_transaction(connection, qbo_type: str, doc: dict) -> str:
+    doc = {**doc, "_type": qbo_type}
+    entity, model = LOCAL[qbo_type]
+    link = QBOLink.objects.filter(connection=connection, qbo_type=qbo_type, qbo_id=str(doc["Id"])).first()
+    if link is None:
+        # Created in QuickBooks: the import stage brings documents in with their lines and items.
+        record.event(
+            connection,
+            entity=entity,
+            object_id=None,
+            doc=doc,
+            operation="create",
+            outcome=Outcome.SKIPPED,
+            summary={"reason": "not linked; left to the import"},
+        )
+        return Outcome.SKIPPED
+    deleted = doc.get("status") == "Deleted"
+    if not deleted and link.sync_token == str(doc.get("SyncToken", "")):
+        if record.already_pulled(link, doc):
+            return "seen"
+        record.link_store(link, doc=doc)
+        record.event(
+            connection,
+            entity=entity,
+            object_id=link.object_id,
+            doc=doc,
+            operation="update",
+            outcome=Outcome.ECHO,
+        )
+        return Outcome.ECHO
+    if link.fingerprint in ("deleted", "void") or (deleted and link.sync_token == ""):
+        return "seen"  # our own void/delete coming back, or a repeated tombstone
+    document = model.objects.filter(pk=link.object_id).first()
+    if document is None:
+        return Outcome.SKIPPED
+    label = f"{model._meta.verbose_name.capitalize()} {getattr(document, 'number', '') or document.pk}"
+    try:
+        with transaction.atomic():
+            outcome = _apply(connection, link, document, doc, deleted, entity, label)
+    except ValidationError as error:
+        record.pull_failure(
+            connection,
+            entity=entity,
+            object_id=document.pk,
+            label=label,
+            operation="update",
+            message=f"{label} was changed in QuickBooks but the change could not be applied "
+            f"here: {'; '.join(error.messages)[:300]}. Fix it here or in QuickBooks.",
+        )
+        record.event(
+            connection,
+            entity=entity,
+            object_id=document.pk,
+            doc=doc,
+            operation="update",
+            outcome=Outcome.FAILED,
+        )
+        return Outcome.FAILED
+    return outcome
+
+
+def _apply(connection, link, document, doc, deleted, entity, label) -> str:
+    operation = "delete" if deleted else "update"
+    if deleted or _voided(doc):
+        if not document.is_void:
+            _void(document)
+        link.fingerprint = "deleted" if deleted else "void"
+        link.save(update_fields=["fingerprint"])
+        if not deleted:
+            record.link_store(link, doc=doc)
+        record.event(
+            connection,
+            entity=entity,
+            object_id=document.pk,
+            doc=doc,
+            operation=operation,
+            outcome=Outcome.OK,
+            summary={"voided": True},
+        )
+        return Outcome.OK
+    conflicts = []
+    open_ = record.open_conflicts(connection, entity, document.pk)
+    remote_amount = Decimal(str(doc.get("TotalAmt", 0))).quantize(CENT)
+    if compare.comparable(remote_amount) != compare.comparable(_amount(document)):
+        conflicts.append(("amount", _amount(document), remote_amount))
+    if doc.get("TxnDate") and doc["TxnDate"] != document.date.isoformat():
+        conflicts.append(("date", document.date, doc["TxnDate"]))
+    changed = []
+    if isinstance(document, Payment) and not conflicts:
+        wanted = _allocations(connection, doc)
+        current = dict(document.allocations.values_list("sale_id", "amount"))
+        if wanted is None:
+            conflicts.append(("allocations", _plain(current), "linked to an invoice not in SyncPortal"))
+        elif _plain(wanted) != _plain(current):
+            sales = {sale.pk: sale for sale in Sale.objects.filter(pk__in=wanted)}
+            payment_update_allocations(
+                payment=document,
+                allocations=[AllocationInput(sale=sales[pk], amount=amount) for pk, amount in wanted.items()],
+                origin=Origin.QBO,
+            )
+            changed.append("allocations")
+    for name, local, remote in conflicts:
+        record.conflict_record(
+            connection,
+            entity=entity,
+            object_id=document.pk,
+            label=label,
+            field=name,
+            base=None,
+            local=local,
+            remote=remote,
+            existing=open_.get(name),
+        )
+    record.link_store(link, doc=doc)
+    record.event(
+        connection,
+        entity=entity,
+        object_id=document.pk,
+        doc=doc,
+        operation="update",
+        outcome=Outcome.CONFLICT if conflicts else Outcome.OK,
+        summary={"fields": changed, "conflicts": [c[0] for c in conflicts]},
+    )
+    return Outcome.CONFLICT if conflicts else Outcome.OK
+
+
+def _plain(allocations: dict) -> dict:
+    return {str(k): format(Decimal(v).quantize(CENT), "f") for k, v in sorted(allocations.items())}

@@ -1,0 +1,1 @@
+"""QuickBooks webhooks: signature check, parsing of both payload formats, the receiving view."""
