@@ -26,6 +26,7 @@ from integrations.qbo.errors import QBOError
 from integrations.services.connection import gateway_for
 from integrations.sync import lease
 from integrations.sync.limiter import RealmLimiter
+from syncportal.outbox.models import OutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,20 @@ def pull(connection_id: int, *, owner: str | None = None) -> PullResult:
     finally:
         result.calls = gateway.calls
         lease.release(connection_id, owner, limiter.history())
+        _hand_back_to_push(connection_id)
     return result
+
+
+def _hand_back_to_push(connection_id: int) -> None:
+    # A push woken while we held the company's lease found it busy and stopped: if local changes
+    # are waiting, queue the drain now rather than leaving them to the once-a-minute backstop.
+    from integrations.tasks import enqueue_drain  # tasks imports this module
+
+    position = (
+        QBOConnection.objects.filter(pk=connection_id).values_list("outbox_position", flat=True).first()
+    )
+    if position is not None and OutboxEntry.objects.filter(id__gt=position).exists():
+        enqueue_drain(connection_id)
 
 
 def _apply_batch(connection, changes, since: datetime, started: datetime, result: PullResult) -> datetime:
