@@ -29,7 +29,7 @@ def _linked_customer(connection, qbo_id: str) -> Customer | None:
 
 
 def apply_merge(connection: QBOConnection, notice: Notice) -> bool:
-    from customers.services.merge_from_qbo import customer_merge_from_qbo
+    from customers.merging import customer_merge_from_qbo
 
     survivor = _linked_customer(connection, notice.entity_id)
     merged = _linked_customer(connection, notice.deleted_id)
