@@ -244,14 +244,7 @@ def _merge_fields(connection, link, customer, doc, remote, policies, balance) ->
             operation="update",
             message=f"A change made in QuickBooks to {label} could not be applied here: "
             f"{message}. Correct it here or in QuickBooks; the next change will retry.",
-        )
-        record.event(
-            connection,
-            entity=ENTITY,
-            object_id=customer.pk,
             doc=doc,
-            operation="update",
-            outcome=Outcome.FAILED,
             summary={"fields": sorted(changes)},
         )
         return Outcome.FAILED

@@ -83,8 +83,9 @@ def conflict_record(
     )
 
 
-def pull_failure(connection, *, entity, object_id, label, operation, message) -> None:
-    """QuickBooks sent a change we could not apply; a bookkeeper sees it with the others."""
+def pull_failure(connection, *, entity, object_id, label, operation, message, doc, summary=None) -> None:
+    """QuickBooks sent a change we could not apply; a bookkeeper sees it with the others, and the
+    record's sync history shows the failed attempt."""
     failure = SyncFailure.objects.filter(
         connection=connection, direction=Direction.PULL, entity=entity, object_id=object_id, status__in=ACTIVE
     ).first() or SyncFailure(
@@ -98,6 +99,15 @@ def pull_failure(connection, *, entity, object_id, label, operation, message) ->
     failure.status = SyncFailure.Status.OPEN
     failure.last_attempt_at = timezone.now()
     failure.save()
+    event(
+        connection,
+        entity=entity,
+        object_id=object_id,
+        doc=doc,
+        operation=operation,
+        outcome=SyncEvent.Outcome.FAILED,
+        summary=summary,
+    )
 
 
 def already_pulled(link: QBOLink, doc: dict) -> bool:

@@ -122,14 +122,7 @@ def apply_transaction(connection, qbo_type: str, doc: dict) -> str:
             operation="update",
             message=f"{label} was changed in QuickBooks but the change could not be applied "
             f"here: {'; '.join(error.messages)[:300]}. Fix it here or in QuickBooks.",
-        )
-        record.event(
-            connection,
-            entity=entity,
-            object_id=document.pk,
             doc=doc,
-            operation="update",
-            outcome=Outcome.FAILED,
         )
         return Outcome.FAILED
     return outcome
