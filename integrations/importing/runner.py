@@ -30,6 +30,7 @@ from integrations.qbo.errors import QBOError
 from integrations.qbo.gateway import QBOGateway
 from integrations.selectors.config import mapping_specs, match_rule_specs, sync_options
 from integrations.services.connection import connection_access_token
+from integrations.services.initial_export import initial_export_queue
 from integrations.sync.limiter import RealmLimiter
 from integrations.sync.refs import custom_field_definitions
 
@@ -168,6 +169,8 @@ def run_import(
         QBOConnection.objects.filter(pk=run.connection_id, cdc_cursor__isnull=True).update(
             cdc_cursor=run.started_at
         )
+        # Store customers QuickBooks has never seen follow, through the ordinary push.
+        initial_export_queue(run.connection)
     except Stop:
         _release(run, status=ImportRun.Status.CANCELLED, finished_at=timezone.now())
     except QBOError as exc:

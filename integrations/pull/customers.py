@@ -124,7 +124,7 @@ def apply_customer(connection, doc: dict) -> str:
             # (QuickBooks changes it without a new SyncToken).
             _set_balance(customer, balance)
             return "seen"
-        return _echo(connection, link, customer, doc, balance)
+        return _echo(connection, link, customer, doc, remote, balance)
     if customer.merged_into_id:
         # Merged away here: QuickBooks' copy may still change (it stays inactive there); never revive.
         record.link_store(link, doc=doc)
@@ -139,7 +139,7 @@ def apply_customer(connection, doc: dict) -> str:
         )
         return Outcome.SKIPPED
     if link.fingerprint and push_fingerprint(connection, customer, remote, doc) == link.fingerprint:
-        return _echo(connection, link, customer, doc, balance)
+        return _echo(connection, link, customer, doc, remote, balance)
     return _merge_fields(connection, link, customer, doc, remote, policies, balance)
 
 
@@ -148,10 +148,16 @@ def _set_balance(customer: Customer, balance) -> None:
         customer_set_balance(customer=customer, balance=Decimal(balance).quantize(CENT), origin=Origin.QBO)
 
 
-def _echo(connection, link, customer, doc, balance) -> str:
+def _echo(connection, link, customer, doc, remote, balance) -> str:
+    # Our own write came back: what QuickBooks holds now is exactly what both sides agreed on.
+    # Storing it as the base (with its token) lets a local edit made since keep a known base, so
+    # the next compare sees "changed here only" instead of an unknown base left to the policy.
+    remote = {**remote, PARENT: _remote_parent(doc)}
+    base, print_ = _agreed_base(connection, customer, remote, doc)
+    base = {**(link.base or {}), **base}  # keeps the push's keys when its state cannot be rebuilt
     with transaction.atomic():
         _set_balance(customer, balance)
-        record.link_store(link, doc=doc)
+        record.link_store(link, doc=doc, base=base, fingerprint=print_ or None)
         record.event(
             connection,
             entity=ENTITY,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -107,6 +108,21 @@ def test_changes_to_different_fields_on_each_side_both_survive(connection, sandb
 
     customer.refresh_from_db()
     assert (customer.email, customer.phone) == ("b@diner.example", "555-0102")
+    assert not SyncConflict.objects.exists()
+
+
+def test_a_local_edit_survives_a_later_quickbooks_edit_of_another_field(connection, sandbox_company):
+    # QuickBooks' edit is clearly newer (its clock has whole seconds): "newest wins" must not be
+    # asked about a field only we changed. The echo of our create gave that field a known base.
+    customer, qbo_id = _linked(connection, "Later Diner", email="a@later.example", phone="555-0201")
+    customer_update(customer=customer, changes={"phone": "555-0202"})
+    time.sleep(1.1)
+    bookkeeper(sandbox_company, "Customer", "update", qbo_id, PrimaryEmailAddr={"Address": "b@later.example"})
+
+    pull(connection.pk)
+
+    customer.refresh_from_db()
+    assert (customer.email, customer.phone) == ("b@later.example", "555-0202")
     assert not SyncConflict.objects.exists()
 
 
