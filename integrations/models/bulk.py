@@ -58,7 +58,7 @@ class BulkRun(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} #{self.pk}"
 
     @property
     def is_active(self) -> bool:
