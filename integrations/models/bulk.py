@@ -40,7 +40,7 @@ class BulkRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     sent = models.PositiveIntegerField(default=0)  # accepted by QuickBooks
-    refused = models.PositiveIntegerField(default=0)  # sent, and QuickBooks refused (a failure is open)
+    refused = models.PositiveIntegerField(default=0)  # tried, and a failure is still open for the record
     error = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
     started_by = models.ForeignKey(

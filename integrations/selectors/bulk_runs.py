@@ -11,7 +11,7 @@ def bulk_run_status(run: BulkRun) -> dict:
     else:
         text = f"{run.get_status_display()} · {run.done:,} of {run.total:,} records sent"
         if run.refused:
-            text += f" · QuickBooks refused {run.refused:,} (see Sync failures)"
+            text += f" · {run.refused:,} still failing (see Sync failures)"
     return {
         "id": run.pk,
         "status": run.status,

@@ -32,8 +32,9 @@ pytestmark = [
     pytest.mark.skipif(not os.environ.get("SYNCPORTAL_TOUR"), reason="set SYNCPORTAL_TOUR=1 (make tour)"),
 ]
 
-STORE = ["Bayside Bakery", "Cedar & Sons", "Harbor Grill", "Lighthouse Books", "Marina Deli", "Pier 9 Florist",
-         "Quay Hardware", "Saltwater Surf", "Tidewater Café", "Wharf Street Pets"]  # fmt: skip
+STORE = ["Bayside Bakery", "Cedar & Sons", "Harbor Grill", "Lighthouse Books", "Marina Deli",
+         "Pier 9 Florist", "Quay Hardware", "Saltwater Surf", "Tidewater Café",
+         "Wharf Street Pets"]  # fmt: skip
 
 
 def picture(page, name: str) -> Path:
