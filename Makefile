@@ -1,5 +1,5 @@
 # The two Quick start commands, plus a few conveniences. Every target installs what it needs.
-.PHONY: run test test-postgres lint format bench sandbox
+.PHONY: run test test-postgres lint format bench sandbox tour
 
 run:            ## set up everything and run the product (web, django-q2 cluster, QBO sandbox)
 	scripts/run.sh
@@ -21,3 +21,6 @@ sandbox:        ## only the QBO sandbox, with test hooks
 
 bench:          ## every benchmark; each prints its figures
 	scripts/bootstrap.sh && for b in bench/*.py; do echo "== $$b"; .venv/bin/python $$b || exit 1; done
+
+tour:           ## regenerate the README tour's screenshots (docs/tour/*.png) in a real browser
+	scripts/bootstrap.sh && SYNCPORTAL_TOUR=1 .venv/bin/python -m pytest tests/browser/test_tour.py -p no:cacheprovider

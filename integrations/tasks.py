@@ -8,6 +8,7 @@ from django_q.tasks import async_task
 
 from integrations.models.connection import QBOConnection
 from integrations.pull import cdc, notifications
+from integrations.services.bulk_runs import bulk_run_execute
 from integrations.sync import push
 
 log = logging.getLogger(__name__)
@@ -104,3 +105,13 @@ def pull_all() -> None:
         "pk", flat=True
     ):
         pull_company(connection_id)
+
+
+def run_bulk(run_id: int) -> dict:
+    """A bulk run (re-sync, *Retry all*): work for a bounded time, then queue the continuation."""
+    run = bulk_run_execute(run_id, time_budget=100.0)
+    if run is None:
+        return {"busy_or_finished": True}
+    if run.is_active:
+        async_task("integrations.tasks.run_bulk", run_id, group="bulk", q_options={"timeout": 150})
+    return {"status": run.status, "done": run.done, "total": run.total}

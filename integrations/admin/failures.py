@@ -14,13 +14,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from integrations.admin.links import record_admin_url
 from integrations.models.sync import SyncFailure
 from integrations.selectors.failures import failure_cause_counts, failure_causes
 from integrations.services import failures as services
+from integrations.services.bulk_runs import bulk_retry_start
 from integrations.sync.outcomes import cause_label
 
 CONFIRM_TEMPLATE = "admin/integrations/syncfailure/confirm.html"
@@ -198,13 +198,12 @@ class SyncFailureAdmin(admin.ModelAdmin):
         self._require_retry(request)
         company = _company_id(request.GET.get("connection"))
         if request.method == "POST":
-            count = services.failures_retry_cause(cause=cause, connection_id=company, actor=request.user)
+            run = bulk_retry_start(cause=cause, connection_id=company, actor=request.user)
             self.message_user(
-                request, f"{count} record(s) with “{cause_label(cause)}” will be sent again now."
+                request,
+                f"Sending {run.total} record(s) with “{cause_label(cause)}” again; this page follows it.",
             )
-            return redirect(
-                f"{reverse('admin:integrations_syncfailure_changelist')}?{urlencode({'cause': cause})}"
-            )
+            return redirect(reverse("admin:integrations_bulkrun_change", args=[run.pk]))
         active = SyncFailure.objects.filter(cause=cause, status__in=services.ACTIVE)
         if company is not None:
             active = active.filter(connection_id=company)

@@ -16,7 +16,8 @@ from integrations.mapping.choices import Entity
 from integrations.mapping.engine import qbo_json
 from integrations.selectors.config import realm_choices
 from integrations.selectors.preview import preview_customer, preview_sale
-from integrations.services.config import resync_affected, resync_affected_count
+from integrations.services.bulk_runs import bulk_resync_start
+from integrations.services.config import resync_affected_count
 from sales.models import Sale
 
 
@@ -122,7 +123,7 @@ class ResyncForm(forms.Form):
 
 
 def resync(model_admin, request):
-    """Count the records a re-sync would queue; on confirmation, queue them for a re-push."""
+    """Count the records a re-sync would queue; on confirmation, start a run that re-sends them."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else (request.GET if "entity" in request.GET else None)
@@ -138,10 +139,13 @@ def resync(model_admin, request):
             "since": form.cleaned_data["since"],
         }
         if request.method == "POST" and "confirm" in request.POST:
-            counts = resync_affected(**options, actor=request.user)
-            total = sum(counts.values())
-            model_admin.message_user(request, f"Queued {total} record(s) for re-sync.", messages.SUCCESS)
-            return redirect(reverse("admin:integrations_fieldmapping_changelist"))
+            run = bulk_resync_start(**options, actor=request.user)
+            model_admin.message_user(
+                request,
+                f"Re-sending {run.total} record(s) to QuickBooks; this page follows it.",
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:integrations_bulkrun_change", args=[run.pk]))
         counts = resync_affected_count(**options)
         context.update(counts=[(Entity(e).label, n) for e, n in counts.items()], total=sum(counts.values()))
     context.update(form=form, opts=model_admin.model._meta)

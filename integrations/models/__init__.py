@@ -1,5 +1,6 @@
 """The integrations app's models, one module per concern."""
 
+from integrations.models.bulk import BulkRun
 from integrations.models.connection import QBOConnection
 from integrations.models.console import (
     ReconciliationRow,
@@ -15,6 +16,7 @@ from integrations.models.pull import WebhookDelivery
 from integrations.models.sync import Direction, PushBatch, QBOLink, SyncConflict, SyncEvent, SyncFailure
 
 __all__ = [
+    "BulkRun",
     "ConfigChange",
     "Direction",
     "FieldMapping",

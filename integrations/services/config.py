@@ -17,7 +17,6 @@ from django.db import models, transaction
 
 from customers.models import CustomerType
 from integrations.mapping.choices import Entity
-from integrations.mapping.engine import sent_fields
 from integrations.mapping.settings_validation import check_settings
 from integrations.mapping.validation import Problem, check_mapping_set, check_match_rules, raise_errors
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
@@ -30,7 +29,6 @@ from integrations.selectors.config import (
     sync_options,
 )
 from sales.models import TaxCode
-from syncportal.outbox.services import Operation, outbox_record
 
 _NOT_AUDITED = {"id", "updated_at"}
 
@@ -196,42 +194,3 @@ def resync_affected_count(
     """How many local records a re-sync of these entities would queue (the confirmation's preview)."""
     options = sync_options(realm_id)
     return {entity: affected_queryset(entity, options, since=since).count() for entity in entities}
-
-
-def resync_affected(
-    *, entities: Iterable[str], actor=None, realm_id: str = "", since: date | None = None
-) -> dict[str, int]:
-    """Queue every affected record in scope for a re-push (one outbox "update" row each).
-
-    The sync engine then sends each record as the current configuration maps it. Returns the
-    number queued per entity; one ``ConfigChange`` row records who asked and how many.
-    """
-    options = sync_options(realm_id)
-    mappings = mapping_specs()
-    counts: dict[str, int] = {}
-    with transaction.atomic():
-        for entity in entities:
-            fields = sent_fields(entity, mappings)
-            details = {"reason": "configuration change", "realm_id": realm_id}
-            counts[entity] = 0
-            for record in affected_queryset(entity, options, since=since).iterator(chunk_size=2000):
-                outbox_record(
-                    instance=record,
-                    operation=Operation.UPDATE,
-                    changed_fields=fields,
-                    details=details,
-                    actor=actor,
-                )
-                counts[entity] += 1
-        words = ", ".join(f"{n} {Entity(e).label.split(' (')[0].lower()}(s)" for e, n in counts.items())
-        anchor = SyncSettings.objects.filter(realm_id__in={realm_id, ""}).order_by("-realm_id").first()
-        ConfigChange.objects.create(
-            actor=actor if getattr(actor, "pk", None) else None,
-            action=ConfigChange.Action.RESYNC,
-            model="integrations.syncsettings",
-            object_id=str(anchor.pk) if anchor else "",
-            object_repr=f"Re-sync for {'company ' + realm_id if realm_id else 'every company'}",
-            after={"counts": counts, "realm_id": realm_id, "since": since.isoformat() if since else None},
-            summary=f"Queued {words or 'nothing'} for re-sync.",
-        )
-    return counts

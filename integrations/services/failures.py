@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -69,23 +68,6 @@ def failures_retry(*, failure_ids: Iterable[int], actor=None) -> int:
         retried.append(failure)
     _enqueue_drains(f.connection_id for f in retried)
     return len(retried)
-
-
-@transaction.atomic
-def failures_retry_cause(*, cause: str, connection_id: int | None = None, actor=None) -> int:
-    """Bulk retry: every active failure with this root cause (optionally of one company)."""
-    if not cause:
-        raise ValidationError("Choose a cause to retry.")
-    failures = SyncFailure.objects.filter(cause=cause, status__in=ACTIVE)
-    if connection_id is not None:
-        failures = failures.filter(connection_id=connection_id)
-    connections = set(failures.values_list("connection_id", flat=True).distinct())
-    # Engine bookkeeping rows, not synced records: one UPDATE however long the queue is.
-    count = failures.update(
-        status=SyncFailure.Status.RETRYING, next_retry_at=timezone.now(), resolved_at=None
-    )
-    _enqueue_drains(connections)
-    return count
 
 
 @transaction.atomic

@@ -62,6 +62,7 @@ _BOOKKEEPING = [
     ("integrations", "configchange", V),
     ("integrations", "qbolink", V),
     ("integrations", "importrun", V),
+    ("integrations", "bulkrun", V),
     ("integrations", "qbomergejob", V),
     ("integrations", "reconciliationrun", ("view", "add", "fix")),
     ("integrations", "reconciliationrow", V),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django_q.models import OrmQ
 
-from integrations.models import SyncFailure
+from integrations.models import BulkRun, SyncFailure
 from integrations.sync.plan import Change
 from integrations.sync.records import add_due_retries
 from tests.factories.customers import CustomerFactory
@@ -164,19 +164,22 @@ def test_force_push_refuses_a_failure_from_reading_quickbooks(signed_in):
 
 def test_bulk_retry_of_a_cause_retries_that_cause_only(signed_in, django_capture_on_commit_callbacks):
     connection = QBOConnectionFactory()
-    same = SyncFailureFactory.create_batch(3, connection=connection, cause="inactive_reference")
+    SyncFailureFactory.create_batch(3, connection=connection, cause="inactive_reference")
     other = SyncFailureFactory(connection=connection, cause="duplicate_name")
     client = signed_in("bookkeeper")
     url = reverse("admin:integrations_syncfailure_cause_retry", args=["inactive_reference"])
 
     assert b"Yes, retry 3" in client.get(url).content
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        response = client.post(url)
 
-    assert {f.status for f in SyncFailure.objects.filter(pk__in=[f.pk for f in same])} == {"retrying"}
+    # A run the bookkeeper watches (tests/integrations/admin/test_bulk_runs.py follows one to the end).
+    run = BulkRun.objects.get()
+    assert response["Location"] == reverse("admin:integrations_bulkrun_change", args=[run.pk])
+    assert (run.kind, run.total, run.params["cause"]) == ("retry", 3, "inactive_reference")
+    assert OrmQ.objects.count() == 1  # one task walks the cause, not one per record
     other.refresh_from_db()
     assert other.status == SyncFailure.Status.OPEN
-    assert OrmQ.objects.count() == 1  # one drain for the company, not one per record
 
 
 def test_the_cause_filter_and_the_fix_link(signed_in):
@@ -212,7 +215,8 @@ def test_the_summary_and_the_bulk_retry_follow_the_company_filter(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{retry_all}?connection={mine.pk}")
 
-    assert SyncFailure.objects.filter(connection=mine, status="retrying").count() == 2
+    run = BulkRun.objects.get()
+    assert (run.connection_id, run.total) == (mine.pk, 2)
     theirs.refresh_from_db()
     assert theirs.status == SyncFailure.Status.OPEN
 

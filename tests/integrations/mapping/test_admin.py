@@ -5,7 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from integrations.models.bulk import BulkRun
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
+from integrations.services.bulk_runs import bulk_run_execute
 from syncportal.outbox.models import OutboxEntry
 from tests.factories.customers import CustomerFactory
 from tests.factories.sales import make_charge
@@ -195,7 +197,10 @@ def test_re_sync_shows_the_count_then_queues_on_confirmation(manager_client, man
     done = manager_client.post(
         url("fieldmapping_resync"), {"entity": ["customer"], "realm_id": "", "confirm": "1"}
     )
-    assert done.status_code == 302
+    run = BulkRun.objects.get()
+    assert done["Location"] == url("bulkrun_change", run.pk)  # the run's progress page
+    assert run.total == 3
+    bulk_run_execute(run.pk)
     assert OutboxEntry.objects.filter(entity="customers.customer", operation="update").count() == 3
     assert ConfigChange.objects.get(action="resync").actor == manager
 

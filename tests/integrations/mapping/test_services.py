@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
 from integrations.selectors.config import sync_options
 from integrations.services import config as services
+from integrations.services.bulk_runs import bulk_resync_start, bulk_run_execute
 from syncportal.outbox.models import OutboxEntry
 from tests.factories.customers import CustomerFactory, CustomerTypeFactory
 from tests.factories.integrations import SyncSettingsFactory
@@ -142,8 +143,10 @@ def test_resync_counts_and_queues_only_records_in_scope(manager):
         "sub_customer": 1,
         "sale": 1,
     }
-    counts = services.resync_affected(entities=entities, since=since, actor=manager)
-    assert counts == {"customer": 1, "sub_customer": 1, "sale": 1}
+    run = bulk_resync_start(entities=entities, since=since, actor=manager, enqueue=False)
+    assert run.total == 3
+    bulk_run_execute(run.pk)
+    counts = {"customer": 1, "sub_customer": 1, "sale": 1}
     queued = set(OutboxEntry.objects.values_list("entity", "object_id", "operation"))
     assert queued == {
         ("customers.customer", flagged.pk, "update"),
