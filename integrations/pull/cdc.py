@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from integrations.models.connection import QBOConnection
 from integrations.pull.balances import customers_named, refresh_balances
+from integrations.pull.created import retry_due
 from integrations.pull.customers import apply_customer
 from integrations.pull.record import qbo_time
 from integrations.pull.transactions import TRANSACTION_TYPES, apply_transaction
@@ -48,10 +49,10 @@ class PullResult:
         self.applied[outcome] = self.applied.get(outcome, 0) + 1
 
 
-def apply_one(connection: QBOConnection, qbo_type: str, doc: dict) -> str:
+def apply_one(connection: QBOConnection, qbo_type: str, doc: dict, gateway=None) -> str:
     if qbo_type == "Customer":
         return apply_customer(connection, doc)
-    return apply_transaction(connection, qbo_type, doc)
+    return apply_transaction(connection, qbo_type, doc, gateway)
 
 
 def _order(changes: dict[str, list[dict]]) -> list[tuple[str, dict]]:
@@ -86,11 +87,12 @@ def pull(connection_id: int, *, owner: str | None = None) -> PullResult:
         if timezone.now() - cursor > CDC_WINDOW - OVERLAP:
             _full_resync(connection, gateway, result)
             return result
+        retry_due(connection, gateway, apply_one)  # documents a bookkeeper asked to retry
         for _round in range(20):  # a truncated answer (1000 objects) is read again from where it ended
             since = cursor - OVERLAP
             started = timezone.now()
             changes = gateway.cdc(ENTITIES, since.isoformat())
-            cursor = _apply_batch(connection, changes, since, started, result)
+            cursor = _apply_batch(connection, gateway, changes, since, started, result)
             refresh_balances(connection, gateway, customers_named(changes))
             if sum(len(docs) for docs in changes.values()) < CDC_MAX:
                 break
@@ -116,12 +118,14 @@ def _hand_back_to_push(connection_id: int) -> None:
         enqueue_drain(connection_id)
 
 
-def _apply_batch(connection, changes, since: datetime, started: datetime, result: PullResult) -> datetime:
+def _apply_batch(
+    connection, gateway, changes, since: datetime, started: datetime, result: PullResult
+) -> datetime:
     ordered = _order(changes)
     truncated = sum(len(docs) for docs in changes.values()) >= CDC_MAX
     for index, (qbo_type, doc) in enumerate(ordered):
         with transaction.atomic():
-            result.count(apply_one(connection, qbo_type, doc))
+            result.count(apply_one(connection, qbo_type, doc, gateway))
             if index == len(ordered) - 1:
                 # The last change and the cursor commit together: a crash before this re-reads the batch.
                 new_cursor = _next_cursor(ordered, since, started, truncated)
@@ -154,5 +158,5 @@ def _full_resync(connection, gateway, result: PullResult) -> None:
         for page in gateway.query_all(qbo_type):
             for doc in sorted(page, key=lambda d: str(d.get("FullyQualifiedName", "")).count(":")):
                 with transaction.atomic():
-                    result.count(apply_one(connection, qbo_type, doc))
+                    result.count(apply_one(connection, qbo_type, doc, gateway))
     QBOConnection.objects.filter(pk=connection.pk).update(cdc_cursor=started, last_pull_at=timezone.now())
