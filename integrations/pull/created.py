@@ -22,7 +22,7 @@ from django.utils import timezone
 from integrations.importing.context import new_link, pushed_state
 from integrations.models.importing import QBOReference
 from integrations.models.sync import Direction, QBOLink, SyncEvent, SyncFailure
-from integrations.pull import compare, record
+from integrations.pull import compare, credit_applications, record
 from integrations.pull.prerequisites import Missing, local_customer, local_items, push_refs
 from integrations.qbo import reading
 from integrations.qbo.errors import NotFoundOrInactive
@@ -155,8 +155,10 @@ def _return(connection, gateway, qbo_type: str, doc: dict):
 
 def _payment(connection, gateway, qbo_type: str, doc: dict):
     customer = _customer(connection, gateway, doc, required=True)
+    if credit_applications.is_credit_application(doc):
+        return credit_applications.create(connection, doc)
     if reading.linked(doc, "CreditMemo"):
-        raise Missing("it applies a credit memo, which SyncPortal records as store credit applied here")
+        raise Missing("it pays with a credit memo and money together; apply the credit here instead")
     invoices = reading.linked(doc, "Invoice")
     links = dict(
         QBOLink.objects.filter(connection=connection, qbo_type="Invoice", qbo_id__in=list(invoices))
@@ -205,6 +207,8 @@ BUILD = {
 def create_from_qbo(connection, gateway, qbo_type: str, doc: dict) -> str:
     """Create and link the local document for a QuickBooks one; returns the outcome recorded."""
     entity = ENTITIES[qbo_type]
+    if qbo_type == "Payment" and credit_applications.is_credit_application(doc):
+        entity = credit_applications.ENTITY
     label = label_of(qbo_type, doc)
     if doc.get("status") == "Deleted":
         return "seen"  # entered and deleted in QuickBooks between two reads: nothing to keep

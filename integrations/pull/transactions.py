@@ -18,7 +18,7 @@ from django.db import transaction
 
 from integrations.importing.context import pushed_state
 from integrations.models.sync import QBOLink, SyncEvent
-from integrations.pull import compare, record
+from integrations.pull import compare, credit_applications, record
 from integrations.pull.created import create_from_qbo, line_inputs
 from integrations.pull.prerequisites import Missing, push_refs
 from integrations.pull.state import pending_local_fields
@@ -107,6 +107,10 @@ def apply_transaction(connection, qbo_type: str, doc: dict, gateway=None) -> str
         return Outcome.ECHO
     if link.fingerprint in ("deleted", "void") or (deleted and link.sync_token == ""):
         return "seen"  # our own void/delete coming back, or a repeated tombstone
+    if link.entity == credit_applications.ENTITY:
+        # Store credit applied to a charge (a zero-amount Payment in QuickBooks), not money received.
+        removed = deleted or str(doc.get("PrivateNote", "")).startswith("Voided")
+        return credit_applications.apply_linked(connection, link, doc, removed=removed)
     document = model.objects.filter(pk=link.object_id).first()
     if document is None:
         return Outcome.SKIPPED

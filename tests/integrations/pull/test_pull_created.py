@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from customers.models import Customer
 from customers.services import customer_create
@@ -283,3 +284,54 @@ def test_an_invoice_total_changed_in_quickbooks_with_no_local_edit_is_taken(
     assert (sale.total, sale.balance_due, customer.balance) == (Decimal("100.00"),) * 3
     assert sale.lines.get().quantity == Decimal("5.000")
     assert drain(connection.pk).pushed == 0
+
+
+def test_a_full_resync_creates_the_documents_changed_since_the_cursor_not_the_whole_history(
+    connection, sandbox_company, shop
+):
+    _customer, _item, customer_id, item_id = shop
+    doc = _invoice(sandbox_company, customer_id, _line(item_id, 40))
+    # Out of the CDC window: every object is read again, and the sample company's invoices are older.
+    QBOConnection.objects.filter(pk=connection.pk).update(cdc_cursor=timezone.now() - timedelta(days=31))
+
+    result = pull(connection.pk)
+
+    assert result.full_resync is True
+    assert _local(Sale, "Invoice", doc["Id"]).total == Decimal("40.00")
+    assert list(QBOLink.objects.filter(qbo_type="Invoice").values_list("qbo_id", flat=True)) == [doc["Id"]]
+
+
+def test_store_credit_applied_in_quickbooks_is_applied_here_and_taken_back_when_deleted(
+    connection, sandbox_company, shop
+):
+    customer, _item, customer_id, item_id = shop
+    invoice = _invoice(sandbox_company, customer_id, _line(item_id, 40))
+    memo = bookkeeper(
+        sandbox_company, "CreditMemo", "create", CustomerRef={"value": customer_id}, Line=[_line(item_id, 20)]
+    )["CreditMemo"]
+    # QuickBooks applies a credit memo with a zero-amount payment linking it to the invoice.
+    applied = bookkeeper(
+        sandbox_company,
+        "Payment",
+        "create",
+        CustomerRef={"value": customer_id},
+        TotalAmt=0,
+        Line=[
+            {"Amount": 15, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]},
+            {"Amount": 15, "LinkedTxn": [{"TxnId": memo["Id"], "TxnType": "CreditMemo"}]},
+        ],
+    )["Payment"]
+
+    pull(connection.pk)
+
+    sale, credit = _local(Sale, "Invoice", invoice["Id"]), _local(StoreCredit, "CreditMemo", memo["Id"])
+    assert (sale.balance_due, credit.remaining) == (Decimal("25.00"), Decimal("5.00"))
+    assert not Payment.objects.filter(customer=customer).exists()  # no money was received
+    assert drain(connection.pk).pushed == 0
+
+    bookkeeper(sandbox_company, "Payment", "delete", applied["Id"])
+    pull(connection.pk)
+
+    sale.refresh_from_db()
+    credit.refresh_from_db()
+    assert (sale.balance_due, credit.remaining) == (Decimal("40.00"), Decimal("20.00"))
