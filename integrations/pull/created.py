@@ -210,8 +210,11 @@ def create_from_qbo(connection, gateway, qbo_type: str, doc: dict) -> str:
     if qbo_type == "Payment" and credit_applications.is_credit_application(doc):
         entity = credit_applications.ENTITY
     label = label_of(qbo_type, doc)
-    if doc.get("status") == "Deleted":
-        return "seen"  # entered and deleted in QuickBooks between two reads: nothing to keep
+    if doc.get("status") == "Deleted" or reading.voided(doc):
+        # Entered and deleted (or voided) in QuickBooks between two reads: nothing to record here,
+        # and nothing logged, so an overlapping read stays a no-op. A failure it had is moot.
+        _resolve_failure(connection, qbo_type, doc)
+        return "seen"
     try:
         with transaction.atomic():
             document, total, refs = BUILD[qbo_type](connection, gateway, qbo_type, doc)

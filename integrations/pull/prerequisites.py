@@ -41,6 +41,10 @@ def _linked(connection, qbo_type: str, qbo_ids) -> dict[str, int]:
     return dict(rows.exclude(fingerprint="deleted").values_list("qbo_id", "object_id"))
 
 
+def _linked_locally(connection, entity: str, object_id: int) -> bool:
+    return QBOLink.objects.filter(connection=connection, entity=entity, object_id=object_id).exists()
+
+
 def local_customer(connection, gateway, qbo_id: str, *, depth: int = 0) -> Customer:
     """The local customer linked to QuickBooks customer ``qbo_id``, pulled first if needed."""
     object_id = _linked(connection, "Customer", [qbo_id]).get(qbo_id)
@@ -100,7 +104,7 @@ def _bring_item(connection, doc: dict) -> int:
     values = item_values(doc, income.name if income else "")
     with transaction.atomic():
         item = Item.objects.filter(name=values["name"]).first()
-        if item is not None and QBOLink.objects.filter(entity="sales.item", object_id=item.pk).exists():
+        if item is not None and _linked_locally(connection, "sales.item", item.pk):
             raise Missing(
                 f"QuickBooks item ‘{name}’ has the name of a store item already linked to another "
                 "QuickBooks item; rename one of them"

@@ -48,10 +48,6 @@ Outcome = SyncEvent.Outcome
 CENT = Decimal("0.01")
 
 
-def _voided(doc: dict) -> bool:
-    return str(doc.get("PrivateNote", "")).startswith("Voided") and Decimal(str(doc.get("TotalAmt", 0))) == 0
-
-
 def _void(document) -> None:
     if isinstance(document, Sale):
         sale_void(sale=document, origin=Origin.QBO)
@@ -136,7 +132,7 @@ def apply_transaction(connection, qbo_type: str, doc: dict, gateway=None) -> str
 
 def _apply(connection, gateway, link, document, doc, deleted, entity, label) -> str:
     operation = "delete" if deleted else "update"
-    if deleted or _voided(doc):
+    if deleted or reading.voided(doc):
         if not document.is_void:
             _void(document)
         link.fingerprint = "deleted" if deleted else "void"

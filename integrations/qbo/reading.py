@@ -35,6 +35,11 @@ def day(text, default: date | None = None) -> date | None:
         return default
 
 
+def voided(doc: dict) -> bool:
+    """QuickBooks keeps a voided document with a zero total and "Voided" in its private note."""
+    return str(doc.get("PrivateNote", "")).startswith("Voided") and money(doc.get("TotalAmt")) == 0
+
+
 def tax_code_ref(doc: dict) -> str:
     return str(((doc.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef") or {}).get("value") or "")
 

@@ -82,7 +82,7 @@ def test_an_invoice_entered_in_quickbooks_becomes_a_linked_charge_here(connectio
         (item.pk, Decimal("4.000"), Decimal("20.00"))
     ]
     customer.refresh_from_db()
-    assert customer.balance == Decimal("80.00")
+    assert (customer.balance, customer.available_credit) == (Decimal("80.00"), Decimal("-30.00"))
     assert OutboxEntry.objects.count() == outbox_before  # no echo: nothing queued for QuickBooks
     assert drain(connection.pk).pushed == 0
 

@@ -80,10 +80,7 @@ def test_a_payment_split_in_quickbooks_is_split_here(connection, sandbox_company
     }
 
 
-def test_a_payment_amount_changed_in_quickbooks_with_no_local_edit_is_taken(
-    connection, sandbox_company, account
-):
-    customer, first, _second, payment = account
+def _paid_75_in_quickbooks(sandbox_company, payment, invoice) -> None:
     bookkeeper(
         sandbox_company,
         "Payment",
@@ -91,9 +88,16 @@ def test_a_payment_amount_changed_in_quickbooks_with_no_local_edit_is_taken(
         _qbo_id("sales.payment", payment.pk),
         TotalAmt=75,
         Line=[
-            {"Amount": 75, "LinkedTxn": [{"TxnId": _qbo_id("sales.sale", first.pk), "TxnType": "Invoice"}]}
+            {"Amount": 75, "LinkedTxn": [{"TxnId": _qbo_id("sales.sale", invoice.pk), "TxnType": "Invoice"}]}
         ],
     )
+
+
+def test_a_payment_amount_changed_in_quickbooks_with_no_local_edit_is_taken(
+    connection, sandbox_company, account
+):
+    customer, first, _second, payment = account
+    _paid_75_in_quickbooks(sandbox_company, payment, first)
 
     pull(connection.pk)
 
@@ -117,16 +121,7 @@ def test_a_payment_amount_changed_in_quickbooks_while_edited_here_is_a_conflict_
     payment_update_allocations(
         payment=payment, allocations=[AllocationInput(sale=second, amount=Decimal("60"))]
     )
-    bookkeeper(
-        sandbox_company,
-        "Payment",
-        "update",
-        _qbo_id("sales.payment", payment.pk),
-        TotalAmt=75,
-        Line=[
-            {"Amount": 75, "LinkedTxn": [{"TxnId": _qbo_id("sales.sale", first.pk), "TxnType": "Invoice"}]}
-        ],
-    )
+    _paid_75_in_quickbooks(sandbox_company, payment, first)
 
     pull(connection.pk)
 
