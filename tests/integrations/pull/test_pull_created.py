@@ -335,3 +335,14 @@ def test_store_credit_applied_in_quickbooks_is_applied_here_and_taken_back_when_
     sale.refresh_from_db()
     credit.refresh_from_db()
     assert (sale.balance_due, credit.remaining) == (Decimal("40.00"), Decimal("20.00"))
+
+
+def test_an_invoice_for_a_sub_customer_not_here_brings_its_parent_first(connection, sandbox_company):
+    # "0969 Ocean View Road" (8) is a job of "Freeman Sporting Goods" (7) in the sample company.
+    doc = _invoice(sandbox_company, "8", _line("10", 35))
+
+    pull(connection.pk)
+
+    job, parent = _local(Customer, "Customer", "8"), _local(Customer, "Customer", "7")
+    assert (job.parent_id, parent.display_name) == (parent.pk, "Freeman Sporting Goods")
+    assert _local(Sale, "Invoice", doc["Id"]).customer_id == job.pk
