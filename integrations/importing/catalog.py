@@ -8,24 +8,12 @@ record with the same name is linked rather than duplicated (both sides keep name
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from integrations.importing.context import ImportContext, PageResult, link_row, pushed_state, save_links
 from integrations.models.importing import QBOReference
+from integrations.qbo.reading import ITEM_KINDS, item_values
 from sales.models import Item, TaxCode
-
-ITEM_KINDS = {
-    "Inventory": Item.Kind.INVENTORY,
-    "NonInventory": Item.Kind.NON_INVENTORY,
-    "Service": Item.Kind.SERVICE,
-}
-
-
-def money(value, default: str = "0") -> Decimal:
-    try:
-        return Decimal(str(value if value not in (None, "") else default)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return Decimal(default)
 
 
 def write_references(ctx: ImportContext, qbo_type: str, docs: list[dict], kind_key: str) -> PageResult:
@@ -123,19 +111,9 @@ def tax_codes_page(ctx: ImportContext, docs: list[dict], rates: dict[str, Decima
     return result
 
 
-def _item_values(ctx: ImportContext, doc: dict, accounts: dict) -> dict:
+def _item_values(doc: dict, accounts: dict) -> dict:
     income = accounts.get(str((doc.get("IncomeAccountRef") or {}).get("value", "")))
-    return {
-        "name": doc.get("Name", "")[:100],
-        "sku": (doc.get("Sku") or "")[:100] or None,
-        "description": (doc.get("Description") or "")[:4000],
-        "kind": ITEM_KINDS[doc["Type"]],
-        "unit_price": max(money(doc.get("UnitPrice")), Decimal("0")),
-        "taxable": doc.get("Taxable", True) is not False,
-        "income_account": income.name[:100] if income else "",
-        "quantity_on_hand": Decimal(str(doc.get("QtyOnHand") or 0)).quantize(Decimal("0.001")),
-        "is_active": doc.get("Active", True) is not False,
-    }
+    return item_values(doc, income.name if income else "")
 
 
 def items_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
@@ -147,7 +125,7 @@ def items_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
             result.skipped += 1  # categories, groups and bundles are not items the store sells
     links = ctx.links("Item", (d["Id"] for d in usable))
     linked_items = Item.objects.in_bulk([link.object_id for link in links.values()])
-    values = {str(d["Id"]): _item_values(ctx, d, accounts) for d in usable}
+    values = {str(d["Id"]): _item_values(d, accounts) for d in usable}
     names = [v["name"] for v in values.values()]
     skus = [v["sku"] for v in values.values() if v["sku"]]
     by_name = {i.name: i for i in Item.objects.filter(name__in=names)}

@@ -66,12 +66,10 @@ class ImportContext:
         size, so each writer passes only the ids its own records point at.
         """
         if self._static is None:
-            self._static = Refs(
-                accounts=self._names("Account"),
-                payment_methods=self._names("PaymentMethod"),
-                tax_codes=self._names("TaxCode"),
-                custom_fields=dict(self.custom_fields or {}),
-                mappings=tuple(self.mappings),
+            self._static = stored_list_refs(
+                self.connection,
+                custom_fields=self.custom_fields,
+                mappings=self.mappings,
                 options=self.options,
             )
         return replace(
@@ -80,11 +78,6 @@ class ImportContext:
             items=items or {},
             transactions=transactions or {},
         )
-
-    def _names(self, qbo_type: str) -> dict[str, str]:
-        # Same shape as the push's lists: lower-case name → Id, active entries only.
-        rows = QBOReference.objects.filter(connection=self.connection, qbo_type=qbo_type, active=True)
-        return {name.lower(): qbo_id for name, qbo_id in rows.order_by("pk").values_list("name", "qbo_id")}
 
     def links(self, qbo_type: str, qbo_ids) -> dict[str, QBOLink]:
         rows = QBOLink.objects.filter(connection=self.connection, qbo_type=qbo_type, qbo_id__in=list(qbo_ids))
@@ -110,6 +103,25 @@ class ImportContext:
         }
 
 
+def _names(connection, qbo_type: str) -> dict[str, str]:
+    # Same shape as the push's lists: lower-case name → Id, active entries only.
+    rows = QBOReference.objects.filter(connection=connection, qbo_type=qbo_type, active=True)
+    return {name.lower(): qbo_id for name, qbo_id in rows.order_by("pk").values_list("name", "qbo_id")}
+
+
+def stored_list_refs(connection, *, custom_fields=None, mappings=(), options=None) -> Refs:
+    """The push's lists (accounts, payment methods, tax codes) as the import stored them, without a
+    metered read: the import and the pull compute what a push would send from these."""
+    return Refs(
+        accounts=_names(connection, "Account"),
+        payment_methods=_names(connection, "PaymentMethod"),
+        tax_codes=_names(connection, "TaxCode"),
+        custom_fields=dict(custom_fields or {}),
+        mappings=tuple(mappings),
+        options=options,
+    )
+
+
 def pushed_state(entity: str, record, refs: Refs) -> tuple[str, dict]:
     """The fingerprint and base the push builder would store for ``record`` right now, so the next
     push finds it unchanged and sends nothing back to QuickBooks.
@@ -126,8 +138,15 @@ def pushed_state(entity: str, record, refs: Refs) -> tuple[str, dict]:
 
 
 def link_row(ctx: ImportContext, *, entity: str, object_id: int, doc: dict, fingerprint: str, base: dict):
+    return new_link(
+        ctx.connection, entity=entity, object_id=object_id, doc=doc, fingerprint=fingerprint, base=base
+    )
+
+
+def new_link(connection, *, entity: str, object_id: int, doc: dict, fingerprint: str, base: dict):
+    """An unsaved link to QuickBooks object ``doc`` (``qbo_type`` is set by the caller)."""
     return QBOLink(
-        connection=ctx.connection,
+        connection=connection,
         entity=entity,
         object_id=object_id,
         qbo_type="",

@@ -11,49 +11,34 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from integrations.importing.catalog import money
 from integrations.importing.context import ImportContext, PageResult, link_row, pushed_state, save_links
-from sales.models import Payment, PaymentAllocation, PaymentMethod, Sale, SaleLine
+from integrations.qbo import reading
+from integrations.qbo.reading import day as _day
+from integrations.qbo.reading import money
+from integrations.qbo.reading import ref as _ref
+from sales.models import Payment, PaymentAllocation, Sale, SaleLine
 
 ZERO = Decimal("0.00")
 
 
-def _ref(doc: dict, key: str) -> str:
-    return str((doc.get(key) or {}).get("value") or "")
-
-
-def _day(text, default: date | None = None) -> date | None:
-    try:
-        return date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return default
-
-
 def _lines(doc: dict, item_ids: dict[str, int], result: PageResult) -> list[SaleLine]:
     lines = []
-    for line in doc.get("Line") or []:
-        if line.get("DetailType") != "SalesItemLineDetail":
-            continue
-        detail = line.get("SalesItemLineDetail") or {}
-        item_id = item_ids.get(_ref(detail, "ItemRef"))
-        amount = money(line.get("Amount"))
-        qty = Decimal(str(detail.get("Qty") or 1)).quantize(Decimal("0.001"))
-        qty = qty if qty > 0 else Decimal("1.000")
-        price = money(detail["UnitPrice"]) if detail.get("UnitPrice") is not None else money(amount / qty)
-        if item_id is None or price < 0 or amount < 0:
+    for line in reading.item_lines(doc):
+        item_id = item_ids.get(line.item_ref)
+        if item_id is None or line.unit_price < 0 or line.amount < 0:
             result.warnings.append(
-                f"Invoice {doc.get('DocNumber') or doc['Id']}: a line of {amount} was left out "
+                f"Invoice {doc.get('DocNumber') or doc['Id']}: a line of {line.amount} was left out "
                 "(its item is not in the store, or it is a negative amount)."
             )
             continue
         lines.append(
             SaleLine(
                 item_id=item_id,
-                description=(line.get("Description") or "")[:4000],
-                quantity=qty,
-                unit_price=price,
-                amount=amount,
-                taxable=_ref(detail, "TaxCodeRef") != "NON",
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.amount,
+                taxable=line.taxable,
             )
         )
     return lines
@@ -62,13 +47,8 @@ def _lines(doc: dict, item_ids: dict[str, int], result: PageResult) -> list[Sale
 def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
     result = PageResult()
     customers = ctx.local_ids("Customer", (_ref(d, "CustomerRef") for d in docs))
-    item_refs = [
-        _ref(x.get("SalesItemLineDetail") or {}, "ItemRef") for d in docs for x in d.get("Line") or []
-    ]
-    items = ctx.local_ids("Item", item_refs)
-    tax_refs = {
-        str(((d.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef") or {}).get("value") or "") for d in docs
-    }
+    items = ctx.local_ids("Item", [ref for d in docs for ref in reading.item_refs(d)])
+    tax_refs = {reading.tax_code_ref(d) for d in docs}
     taxes = ctx.local_ids("TaxCode", tax_refs)
     links = ctx.links("Invoice", (d["Id"] for d in docs))
     linked = Sale.objects.in_bulk([x.object_id for x in links.values()])
@@ -90,17 +70,10 @@ def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
         number = str(doc.get("DocNumber") or "")[:21]
         if not number or taken.get(number, sale.pk) != sale.pk:
             number = f"QB-{qid}"  # the store numbers its own charges; never take another sale's number
-        tax_ref = str(((doc.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef") or {}).get("value") or "")
+        tax_ref = reading.tax_code_ref(doc)
         lines = _lines(doc, items, result)
         total = max(money(doc.get("TotalAmt")), ZERO)
-        discount = sum(
-            (
-                money(x.get("Amount"))
-                for x in doc.get("Line") or []
-                if x.get("DetailType") == "DiscountLineDetail"
-            ),
-            ZERO,
-        )
+        discount = reading.discount_amount(doc)
         values = {
             "number": number,
             "customer_id": customer_id,
@@ -163,14 +136,8 @@ def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
 
 
 def _method(doc: dict, methods: dict) -> str:
-    ref = methods.get(_ref(doc, "PaymentMethodRef"))
-    if ref is None:
-        return PaymentMethod.OTHER
-    if ref.kind == "CREDIT_CARD":
-        return PaymentMethod.CARD
-    return {"cash": PaymentMethod.CASH, "check": PaymentMethod.CHECK}.get(
-        ref.name.lower(), PaymentMethod.OTHER
-    )
+    found = methods.get(_ref(doc, "PaymentMethodRef"))
+    return reading.payment_method((found.name, found.kind) if found else None)
 
 
 def payments_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
@@ -191,11 +158,9 @@ def payments_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
     for doc in docs:
         qid, customer_id = str(doc["Id"]), customers.get(_ref(doc, "CustomerRef"))
         allocations: dict[int, Decimal] = {}
-        for line in doc.get("Line") or []:
-            for txn in line.get("LinkedTxn") or []:
-                sale_id = invoices.get(str(txn.get("TxnId"))) if txn.get("TxnType") == "Invoice" else None
-                if sale_id:
-                    allocations[sale_id] = allocations.get(sale_id, ZERO) + money(line.get("Amount"))
+        for txn_id, amount in reading.linked(doc, "Invoice").items():
+            if sale_id := invoices.get(txn_id):
+                allocations[sale_id] = allocations.get(sale_id, ZERO) + amount
         amount, unapplied = money(doc.get("TotalAmt")), max(money(doc.get("UnappliedAmt")), ZERO)
         if customer_id is None or amount <= 0 or not (allocations or unapplied > 0):
             result.skipped += 1  # applied only to invoices already paid in full (or void): nothing open

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from integrations.models.connection import QBOConnection
 from integrations.pull.balances import customers_named, refresh_balances
+from integrations.pull.created import retry_due
 from integrations.pull.customers import apply_customer
 from integrations.pull.record import qbo_time
 from integrations.pull.transactions import TRANSACTION_TYPES, apply_transaction
@@ -48,18 +49,31 @@ class PullResult:
         self.applied[outcome] = self.applied.get(outcome, 0) + 1
 
 
-def apply_one(connection: QBOConnection, qbo_type: str, doc: dict) -> str:
+def apply_one(connection: QBOConnection, qbo_type: str, doc: dict, gateway=None) -> str:
     if qbo_type == "Customer":
         return apply_customer(connection, doc)
-    return apply_transaction(connection, qbo_type, doc)
+    return apply_transaction(connection, qbo_type, doc, gateway)
+
+
+def _rank(qbo_type: str, doc: dict) -> int:
+    if qbo_type == "Customer":
+        return 0
+    if qbo_type != "Payment":
+        return 2
+    # A payment deleted or voided is taken off its invoices before they change (a voided charge
+    # must have nothing applied); any other payment comes after the invoices and credit memos it
+    # links, which a payment's own write moves later in time than itself.
+    removed = doc.get("status") == "Deleted" or str(doc.get("PrivateNote", "")).startswith("Voided")
+    return 1 if removed else 3
 
 
 def _order(changes: dict[str, list[dict]]) -> list[tuple[str, dict]]:
-    """Customers first (parents before children), then transactions, each by LastUpdatedTime."""
+    """Customers first (parents before children), then transactions (payments after the documents
+    they pay, see ``_rank``), each by LastUpdatedTime."""
     rows = []
     for qbo_type, docs in changes.items():
         for doc in docs:
-            rank = 0 if qbo_type == "Customer" else 1
+            rank = _rank(qbo_type, doc)
             depth = str(doc.get("FullyQualifiedName", "")).count(":")
             rows.append((rank, qbo_time(doc) or timezone.now(), depth, qbo_type, doc))
     rows.sort(key=lambda row: (row[0], row[2], row[1]))
@@ -84,13 +98,14 @@ def pull(connection_id: int, *, owner: str | None = None) -> PullResult:
         # First pull: changes since the company was connected (what existed before is the import's).
         cursor = connection.cdc_cursor or connection.connected_at + OVERLAP
         if timezone.now() - cursor > CDC_WINDOW - OVERLAP:
-            _full_resync(connection, gateway, result)
+            _full_resync(connection, gateway, result, cursor)
             return result
+        retry_due(connection, gateway, apply_one)  # documents a bookkeeper asked to retry
         for _round in range(20):  # a truncated answer (1000 objects) is read again from where it ended
             since = cursor - OVERLAP
             started = timezone.now()
             changes = gateway.cdc(ENTITIES, since.isoformat())
-            cursor = _apply_batch(connection, changes, since, started, result)
+            cursor = _apply_batch(connection, gateway, changes, since, started, result)
             refresh_balances(connection, gateway, customers_named(changes))
             if sum(len(docs) for docs in changes.values()) < CDC_MAX:
                 break
@@ -116,12 +131,14 @@ def _hand_back_to_push(connection_id: int) -> None:
         enqueue_drain(connection_id)
 
 
-def _apply_batch(connection, changes, since: datetime, started: datetime, result: PullResult) -> datetime:
+def _apply_batch(
+    connection, gateway, changes, since: datetime, started: datetime, result: PullResult
+) -> datetime:
     ordered = _order(changes)
     truncated = sum(len(docs) for docs in changes.values()) >= CDC_MAX
     for index, (qbo_type, doc) in enumerate(ordered):
         with transaction.atomic():
-            result.count(apply_one(connection, qbo_type, doc))
+            result.count(apply_one(connection, qbo_type, doc, gateway))
             if index == len(ordered) - 1:
                 # The last change and the cursor commit together: a crash before this re-reads the batch.
                 new_cursor = _next_cursor(ordered, since, started, truncated)
@@ -146,13 +163,20 @@ def _next_cursor(ordered, since: datetime, started: datetime, truncated: bool) -
     return max(latest, started - OVERLAP)
 
 
-def _full_resync(connection, gateway, result: PullResult) -> None:
-    """The cursor fell out of the CDC window: read every object of each type (1,000 a page)."""
+def _full_resync(connection, gateway, result: PullResult, since: datetime) -> None:
+    """The cursor fell out of the CDC window: read every customer (1,000 a page), and the money
+    documents changed since the cursor. Older documents are the import's (open invoices and their
+    payments), or already linked and unchanged: re-reading years of paid invoices would create them
+    all here and spend reads on them.
+    """
     result.full_resync = True
     started = timezone.now()
     for qbo_type in ENTITIES:
-        for page in gateway.query_all(qbo_type):
+        where = (
+            "" if qbo_type == "Customer" else f"MetaData.LastUpdatedTime >= '{(since - OVERLAP).isoformat()}'"
+        )
+        for page in gateway.query_all(qbo_type, where):
             for doc in sorted(page, key=lambda d: str(d.get("FullyQualifiedName", "")).count(":")):
                 with transaction.atomic():
-                    result.count(apply_one(connection, qbo_type, doc))
+                    result.count(apply_one(connection, qbo_type, doc, gateway))
     QBOConnection.objects.filter(pk=connection.pk).update(cdc_cursor=started, last_pull_at=timezone.now())

@@ -18,6 +18,7 @@ from customers.models import Customer
 from customers.services import customer_create, customer_set_balance, customer_update
 from integrations.mapping.choices import ConflictPolicy, Entity
 from integrations.mapping.engine import local_changes_from_qbo
+from integrations.mapping.fields import WILDCARD, custom_name
 from integrations.models.sync import QBOLink, SyncEvent
 from integrations.pull import compare, record
 from integrations.pull.state import base_values
@@ -63,6 +64,9 @@ def push_state(connection, customer: Customer, remote: dict, doc: dict) -> dict:
     for name, value in remote.items():
         if name in {f.attname for f in Customer._meta.concrete_fields}:
             setattr(record, name, value)
+    customs = _customs(remote)
+    if customs:
+        record.custom_fields = {**(customer.custom_fields or {}), **customs}
     parent = _remote_parent(doc)
     record.parent_id = -1 if parent else None
     record.bill_with_parent = bool(doc.get("BillWithParent")) if parent else False
@@ -93,9 +97,26 @@ def _remote_values(doc: dict) -> tuple[dict, dict, Decimal | None]:
     mappings = mapping_specs(_kind(doc))
     remote = local_changes_from_qbo(_kind(doc), doc, mappings)
     balance = remote.pop("balance", None)
-    remote.pop("custom_fields", None)  # custom fields: left to the bulk import until mapped per name
     policies = {m.local_field: m.conflict_policy for m in mappings}
+    # Custom fields are shared by name: each one is compared on its own, as ``custom_fields[Name]``
+    # (the mapping's own name for it), under its named mapping's policy or the wildcard's.
+    default = policies.get(f"custom_fields[{WILDCARD}]", ConflictPolicy.NEWEST_WINS)
+    for name, value in (remote.pop("custom_fields", None) or {}).items():
+        remote[f"custom_fields[{name}]"] = value
+        policies.setdefault(f"custom_fields[{name}]", default)
     return remote, policies, balance
+
+
+def _customs(values: dict) -> dict:
+    """``{"custom_fields[Tier]": "Gold"}`` → ``{"Tier": "Gold"}`` (other keys left out)."""
+    return {custom_name(k): v for k, v in values.items() if custom_name(k)}
+
+
+def _local_value(customer: Customer, name: str):
+    custom = custom_name(name)
+    if custom:
+        return (customer.custom_fields or {}).get(custom, "")
+    return getattr(customer, name)
 
 
 def apply_customer(connection, doc: dict) -> str:
@@ -170,7 +191,7 @@ def _echo(connection, link, customer, doc, remote, balance) -> str:
 
 
 def _local_values(connection, customer: Customer, remote: dict) -> dict:
-    values = {name: getattr(customer, name) for name in remote}
+    values = {name: _local_value(customer, name) for name in remote}
     values[PARENT] = _local_parent(connection, customer)
     return values
 
@@ -199,6 +220,11 @@ def _merge_fields(connection, link, customer, doc, remote, policies, balance) ->
             changes[name] = value
         elif verdict == compare.CONFLICT:
             conflicts.append(name)
+    customs = _customs(changes)
+    if customs:
+        for name in customs:
+            changes.pop(f"custom_fields[{name}]")
+        changes["custom_fields"] = {**(customer.custom_fields or {}), **customs}
     if PARENT in changes:
         parent_id = changes.pop(PARENT)
         parent = _parent_customer(connection, parent_id) if parent_id else None
@@ -262,7 +288,11 @@ def _create(connection, doc: dict) -> str:
     remote, _policies, balance = _remote_values(doc)
     parent_qbo = _remote_parent(doc)
     parent = _parent_customer(connection, parent_qbo) if parent_qbo else None
-    fields = {k: v for k, v in remote.items() if k not in ("is_active", "bill_with_parent")}
+    fields = {
+        k: v for k, v in remote.items() if k not in ("is_active", "bill_with_parent") and not custom_name(k)
+    }
+    if _customs(remote):
+        fields["custom_fields"] = _customs(remote)
     fields["sync_with_quickbooks"] = True
     if parent is not None:
         fields["parent"] = parent

@@ -64,4 +64,8 @@ def base_values(link: QBOLink, local: dict[str, Any]) -> dict[str, Any]:
     pending = pending_local_fields(link)
     if ALL_FIELDS in pending:
         return dict.fromkeys(local, UNKNOWN)
-    return {name: (UNKNOWN if name in pending else value) for name, value in local.items()}
+    # ``custom_fields[Tier]`` is pending when the local custom fields changed (one field here).
+    return {
+        name: (UNKNOWN if name in pending or name.partition("[")[0] in pending else value)
+        for name, value in local.items()
+    }

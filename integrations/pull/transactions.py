@@ -2,8 +2,11 @@
 
 Money is never merged field by field: a void or delete in QuickBooks voids the local document
 through its service; a payment re-applied in QuickBooks (moved to another invoice, or split) is
-re-allocated through ``payment_update_allocations`` when its amount is unchanged; any other
-difference in amounts, dates or links becomes a conflict that keeps both versions.
+re-allocated through ``payment_update_allocations``; a new amount on an invoice, sales receipt or
+payment with no local edit waiting to be pushed is taken (through ``sale_update`` or
+``payment_update_allocations``). Any other difference in amounts, dates or links, and any money
+change meeting a local edit, becomes a conflict that keeps both versions. A document entered only in
+QuickBooks is created here (``created``).
 """
 
 from __future__ import annotations
@@ -13,14 +16,21 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from integrations.importing.context import pushed_state
 from integrations.models.sync import QBOLink, SyncEvent
-from integrations.pull import compare, record
+from integrations.pull import compare, credit_applications, record
+from integrations.pull.created import create_from_qbo, line_inputs
+from integrations.pull.prerequisites import Missing, push_refs
+from integrations.pull.state import pending_local_fields
+from integrations.qbo import reading
+from integrations.sync.refs import refresh_refs
 from sales.models import Payment, Refund, Sale, StoreCredit
 from sales.services import (
     AllocationInput,
     payment_update_allocations,
     payment_void,
     refund_void,
+    sale_update,
     sale_void,
     store_credit_void,
 )
@@ -36,10 +46,6 @@ LOCAL = {
 }
 Outcome = SyncEvent.Outcome
 CENT = Decimal("0.01")
-
-
-def _voided(doc: dict) -> bool:
-    return str(doc.get("PrivateNote", "")).startswith("Voided") and Decimal(str(doc.get("TotalAmt", 0))) == 0
 
 
 def _void(document) -> None:
@@ -74,22 +80,13 @@ def _allocations(connection, doc: dict) -> dict[int, Decimal] | None:
     return found
 
 
-def apply_transaction(connection, qbo_type: str, doc: dict) -> str:
+def apply_transaction(connection, qbo_type: str, doc: dict, gateway=None) -> str:
+    """Apply one QuickBooks document; ``gateway`` reads a customer or item it needs that is not here."""
     doc = {**doc, "_type": qbo_type}
     entity, model = LOCAL[qbo_type]
     link = QBOLink.objects.filter(connection=connection, qbo_type=qbo_type, qbo_id=str(doc["Id"])).first()
     if link is None:
-        # Created in QuickBooks: the import stage brings documents in with their lines and items.
-        record.event(
-            connection,
-            entity=entity,
-            object_id=None,
-            doc=doc,
-            operation="create",
-            outcome=Outcome.SKIPPED,
-            summary={"reason": "not linked; left to the import"},
-        )
-        return Outcome.SKIPPED
+        return create_from_qbo(connection, gateway, qbo_type, doc)
     deleted = doc.get("status") == "Deleted"
     if not deleted and link.sync_token == str(doc.get("SyncToken", "")):
         if record.already_pulled(link, doc):
@@ -106,14 +103,19 @@ def apply_transaction(connection, qbo_type: str, doc: dict) -> str:
         return Outcome.ECHO
     if link.fingerprint in ("deleted", "void") or (deleted and link.sync_token == ""):
         return "seen"  # our own void/delete coming back, or a repeated tombstone
+    if link.entity == credit_applications.ENTITY:
+        # Store credit applied to a charge (a zero-amount Payment in QuickBooks), not money received.
+        removed = deleted or str(doc.get("PrivateNote", "")).startswith("Voided")
+        return credit_applications.apply_linked(connection, link, doc, removed=removed)
     document = model.objects.filter(pk=link.object_id).first()
     if document is None:
         return Outcome.SKIPPED
     label = f"{model._meta.verbose_name.capitalize()} {getattr(document, 'number', '') or document.pk}"
     try:
         with transaction.atomic():
-            outcome = _apply(connection, link, document, doc, deleted, entity, label)
-    except ValidationError as error:
+            outcome = _apply(connection, gateway, link, document, doc, deleted, entity, label)
+    except (ValidationError, Missing) as error:
+        reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         record.pull_failure(
             connection,
             entity=entity,
@@ -121,16 +123,16 @@ def apply_transaction(connection, qbo_type: str, doc: dict) -> str:
             label=label,
             operation="update",
             message=f"{label} was changed in QuickBooks but the change could not be applied "
-            f"here: {'; '.join(error.messages)[:300]}. Fix it here or in QuickBooks.",
+            f"here: {reason[:300]}. Fix it here or in QuickBooks.",
             doc=doc,
         )
         return Outcome.FAILED
     return outcome
 
 
-def _apply(connection, link, document, doc, deleted, entity, label) -> str:
+def _apply(connection, gateway, link, document, doc, deleted, entity, label) -> str:
     operation = "delete" if deleted else "update"
-    if deleted or _voided(doc):
+    if deleted or reading.voided(doc):
         if not document.is_void:
             _void(document)
         link.fingerprint = "deleted" if deleted else "void"
@@ -147,14 +149,20 @@ def _apply(connection, link, document, doc, deleted, entity, label) -> str:
             summary={"voided": True},
         )
         return Outcome.OK
-    conflicts = []
+    conflicts, changed = [], []
     open_ = record.open_conflicts(connection, entity, document.pk)
     remote_amount = Decimal(str(doc.get("TotalAmt", 0))).quantize(CENT)
     if compare.comparable(remote_amount) != compare.comparable(_amount(document)):
-        conflicts.append(("amount", _amount(document), remote_amount))
+        # Taken only when nothing local is waiting for QuickBooks: money is never last-writer-wins.
+        local_edits = "amount" in open_ or bool(pending_local_fields(link))
+        taken = None if local_edits else _take_amount(connection, gateway, document, doc, remote_amount)
+        if taken is None:
+            conflicts.append(("amount", _amount(document), remote_amount))
+        else:
+            document = taken
+            changed.append("amount")
     if doc.get("TxnDate") and doc["TxnDate"] != document.date.isoformat():
         conflicts.append(("date", document.date, doc["TxnDate"]))
-    changed = []
     if isinstance(document, Payment) and not conflicts:
         wanted = _allocations(connection, doc)
         current = dict(document.allocations.values_list("sale_id", "amount"))
@@ -180,7 +188,12 @@ def _apply(connection, link, document, doc, deleted, entity, label) -> str:
             remote=remote,
             existing=open_.get(name),
         )
-    record.link_store(link, doc=doc)
+    fingerprint = None
+    if changed:
+        # What a push would now send equals what QuickBooks holds: the next push sends nothing back.
+        fingerprint, base = pushed_state(entity, document, refresh_refs(connection, push_refs(connection)))
+        link.base = record.jsonable(base)
+    record.link_store(link, doc=doc, fingerprint=fingerprint)
     record.event(
         connection,
         entity=entity,
@@ -195,3 +208,30 @@ def _apply(connection, link, document, doc, deleted, entity, label) -> str:
 
 def _plain(allocations: dict) -> dict:
     return {str(k): format(Decimal(v).quantize(CENT), "f") for k, v in sorted(allocations.items())}
+
+
+def _take_amount(connection, gateway, document, doc: dict, remote_amount: Decimal):
+    """QuickBooks' new amount applied through the service; ``None`` when it must be a conflict."""
+    if isinstance(document, Sale):
+        lines, _items = line_inputs(connection, gateway, doc)
+        document = sale_update(
+            sale=document, lines=lines, discount_percent=reading.discount_percent(doc), origin=Origin.QBO
+        )
+        if compare.comparable(document.total) != compare.comparable(remote_amount):
+            raise ValidationError(
+                f"its lines give a total of {document.total} here but QuickBooks says {remote_amount} "
+                "(check the tax code, discount and item taxability)"
+            )
+        return document
+    if isinstance(document, Payment):
+        wanted = _allocations(connection, doc)
+        if wanted is None:
+            return None
+        sales = {sale.pk: sale for sale in Sale.objects.filter(pk__in=wanted)}
+        return payment_update_allocations(
+            payment=document,
+            allocations=[AllocationInput(sale=sales[pk], amount=amount) for pk, amount in wanted.items()],
+            amount=remote_amount,
+            origin=Origin.QBO,
+        )
+    return None  # refunds and store credit have no amount-changing service: a person decides

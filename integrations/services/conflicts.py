@@ -21,6 +21,7 @@ from django.utils import timezone
 from customers.models import Customer
 from customers.services import customer_update
 from customers.services.validation import EDITABLE_FIELDS
+from integrations.mapping.fields import custom_name
 from integrations.models.sync import QBOLink, SyncConflict
 from integrations.sync.plan import ENTITY_MODELS
 from sales.models import Sale
@@ -46,6 +47,12 @@ def _as_sale_value(field: str, value: Any) -> Any:
 
 def _apply(record, field: str, value: Any, *, origin: str, actor) -> None:
     """Set one field through the record's own service (its validation, its outbox rules)."""
+    custom = custom_name(field)
+    if isinstance(record, Customer) and custom:
+        # A custom field shared by name: only that name changes, the others stay as they are.
+        customs = {**(record.custom_fields or {}), custom: "" if value is None else str(value)}
+        customer_update(customer=record, changes={"custom_fields": customs}, actor=actor, origin=origin)
+        return
     if isinstance(record, Customer) and field in EDITABLE_FIELDS:
         model_field = Customer._meta.get_field(field)
         python_value = value if model_field.is_relation else model_field.to_python(value)

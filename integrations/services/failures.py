@@ -25,6 +25,14 @@ def _enqueue_drains(connection_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda cid=connection_id: tasks.enqueue_drain(cid))
 
 
+def _enqueue_pulls(connection_ids: Iterable[int]) -> None:
+    # A change from QuickBooks that could not be applied is read again by the next pull.
+    from integrations import tasks
+
+    for connection_id in sorted(set(connection_ids)):
+        transaction.on_commit(lambda cid=connection_id: tasks.wake_pull(cid))
+
+
 def _lock(failure_ids: Iterable[int], statuses) -> list[SyncFailure]:
     return list(
         SyncFailure.objects.select_for_update()
@@ -67,6 +75,7 @@ def failures_retry(*, failure_ids: Iterable[int], actor=None) -> int:
         _make_due(failure, force=False)
         retried.append(failure)
     _enqueue_drains(f.connection_id for f in retried)
+    _enqueue_pulls(f.connection_id for f in retried if f.direction == Direction.PULL)
     return len(retried)
 
 

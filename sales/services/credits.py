@@ -37,6 +37,7 @@ def store_credit_create(
     tax_code: TaxCode | None = None,
     restock: bool = True,
     memo: str = "",
+    number: str = "",
     actor: AbstractBaseUser | None = None,
     origin: str = Origin.LOCAL,
 ) -> StoreCredit:
@@ -55,7 +56,7 @@ def store_credit_create(
         )
         totals = prepared.totals
         credit = StoreCredit.objects.create(
-            number=document_number_next(model=StoreCredit, prefix=PREFIX),
+            number=number or document_number_next(model=StoreCredit, prefix=PREFIX),
             date=date,
             memo=memo,
             customer=prepared.customer,

@@ -88,6 +88,7 @@ def payment_create(
     reference: str = "",
     memo: str = "",
     allocations: Iterable[AllocationInput | tuple[Sale, Decimal]] = (),
+    number: str = "",
     actor: AbstractBaseUser | None = None,
     origin: str = Origin.LOCAL,
 ) -> Payment:
@@ -115,7 +116,7 @@ def payment_create(
                 code="over_payment_amount",
             )
         payment = Payment.objects.create(
-            number=document_number_next(model=Payment, prefix=PREFIX),
+            number=number or document_number_next(model=Payment, prefix=PREFIX),
             customer=customer,
             date=date,
             amount=amount,
@@ -189,6 +190,7 @@ def payment_update_allocations(
     *,
     payment: Payment,
     allocations: Iterable[AllocationInput | tuple[Sale, Decimal]],
+    amount: Decimal | None = None,
     actor: AbstractBaseUser | None = None,
     origin: str = Origin.LOCAL,
 ) -> Payment:
@@ -196,13 +198,20 @@ def payment_update_allocations(
 
     ``allocations`` is the complete new list; charges left out are un-applied. The same rules as
     ``payment_create`` hold, with the money this payment already applies counted as available.
+    ``amount`` (optional) corrects the amount received at the same time.
     """
+    if amount is not None:
+        amount = clean_amount(amount, label="The payment amount", field="amount")
     allocations = _as_inputs(allocations)
     with transaction.atomic():
         customer = lock(payment.customer)
         payment = lock(payment)
         if payment.is_void:
             refuse(f"{payment} is void; its allocations cannot change.", code="void")
+        changed = ["allocations", "unapplied_amount"]
+        if amount is not None and amount != payment.amount:
+            payment.amount = amount
+            changed.append("amount")
         current = dict(payment.allocations.values_list("sale_id", "amount"))
         locked = lock_sales([*current, *(a.sale.pk for a in allocations)])
         applied = validate_allocations(
@@ -215,7 +224,7 @@ def payment_update_allocations(
                 f"({dollars(payment.amount)}).",
                 code="over_payment_amount",
             )
-        if applied == current:
+        if applied == current and "amount" not in changed:
             return payment
         payment.allocations.all().delete()
         PaymentAllocation.objects.bulk_create(
@@ -225,13 +234,13 @@ def payment_update_allocations(
             ]
         )
         payment.unapplied_amount = payment.amount - total_applied
-        payment.save(update_fields=["unapplied_amount", "updated_at"])
+        payment.save(update_fields=["amount", "unapplied_amount", "updated_at"])
         for sale in locked.values():
             sale_balance_refresh(sale=sale)
         outbox_record(
             instance=payment,
             operation=Operation.UPDATE,
-            changed_fields=["allocations", "unapplied_amount"],
+            changed_fields=changed,
             actor=actor,
             origin=origin,
         )

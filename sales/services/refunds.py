@@ -31,6 +31,7 @@ def refund_create(
     tax_code: TaxCode | None = None,
     restock: bool = True,
     memo: str = "",
+    number: str = "",
     actor: AbstractBaseUser | None = None,
     origin: str = Origin.LOCAL,
 ) -> Refund:
@@ -59,7 +60,7 @@ def refund_create(
             )
         totals = prepared.totals
         refund = Refund.objects.create(
-            number=document_number_next(model=Refund, prefix=PREFIX),
+            number=number or document_number_next(model=Refund, prefix=PREFIX),
             date=date,
             memo=memo,
             customer=prepared.customer,

@@ -91,6 +91,7 @@ def sale_create(
     due_date: datetime.date | None = None,
     credit_override_by: AbstractBaseUser | None = None,
     credit_override_reason: str = "",
+    number: str = "",
     actor: AbstractBaseUser | None = None,
     origin: str = Origin.LOCAL,
 ) -> Sale:
@@ -100,6 +101,9 @@ def sale_create(
     items or tax codes, and a charge beyond the customer's available credit unless
     ``credit_override_by`` is a manager and a reason is given (both are recorded on the sale).
     A tax-exempt customer pays no tax. Stock may go negative (see ``sales.services.inventory``).
+    ``number`` keeps a number given elsewhere (QuickBooks' DocNumber); blank takes the next one.
+    A charge entered in QuickBooks (``origin=Origin.QBO``) already happened there: it is recorded
+    whatever the credit limit, or the two books would disagree.
     """
     if kind not in Sale.Kind.values:
         refuse("Choose a cash sale or an account charge.", field="kind")
@@ -134,7 +138,7 @@ def sale_create(
             tax_rate=tax_rate_for(customer=customer, tax_code=tax_code),
         )
         override_by, override_reason = None, ""
-        if is_charge:
+        if is_charge and origin != Origin.QBO:
             override_by, override_reason = _approve_credit(
                 customer=customer,
                 total=totals.total,
@@ -143,7 +147,7 @@ def sale_create(
                 reason=credit_override_reason,
             )
         sale = Sale.objects.create(
-            number=document_number_next(model=Sale, prefix=PREFIX[kind]),
+            number=number or document_number_next(model=Sale, prefix=PREFIX[kind]),
             kind=kind,
             customer=customer,
             date=date,
@@ -257,7 +261,7 @@ def sale_update(
             discount_percent=sale.discount_percent,
             tax_rate=tax_rate_for(customer=customer, tax_code=sale.tax_code),
         )
-        if sale.kind == Sale.Kind.CHARGE and totals.total > sale.total:
+        if sale.kind == Sale.Kind.CHARGE and totals.total > sale.total and origin != Origin.QBO:
             override_by, reason = _approve_credit(
                 customer=customer,
                 total=totals.total,

@@ -11,6 +11,7 @@ from integrations.models import QBOLink, SyncConflict
 from integrations.pull.cdc import pull
 from integrations.sync.push import drain
 from sales.models import Payment, Sale
+from sales.services import AllocationInput, payment_update_allocations
 from tests.factories.sales import make_cash_sale, make_charge, make_payment
 from tests.integrations.pull.helpers import bookkeeper
 
@@ -79,10 +80,7 @@ def test_a_payment_split_in_quickbooks_is_split_here(connection, sandbox_company
     }
 
 
-def test_a_payment_amount_changed_in_quickbooks_is_a_conflict_not_an_overwrite(
-    connection, sandbox_company, account
-):
-    _customer, first, _second, payment = account
+def _paid_75_in_quickbooks(sandbox_company, payment, invoice) -> None:
     bookkeeper(
         sandbox_company,
         "Payment",
@@ -90,9 +88,40 @@ def test_a_payment_amount_changed_in_quickbooks_is_a_conflict_not_an_overwrite(
         _qbo_id("sales.payment", payment.pk),
         TotalAmt=75,
         Line=[
-            {"Amount": 75, "LinkedTxn": [{"TxnId": _qbo_id("sales.sale", first.pk), "TxnType": "Invoice"}]}
+            {"Amount": 75, "LinkedTxn": [{"TxnId": _qbo_id("sales.sale", invoice.pk), "TxnType": "Invoice"}]}
         ],
     )
+
+
+def test_a_payment_amount_changed_in_quickbooks_with_no_local_edit_is_taken(
+    connection, sandbox_company, account
+):
+    customer, first, _second, payment = account
+    _paid_75_in_quickbooks(sandbox_company, payment, first)
+
+    pull(connection.pk)
+
+    payment.refresh_from_db()
+    first.refresh_from_db()
+    customer.refresh_from_db()
+    assert (payment.amount, first.balance_due, customer.balance) == (
+        Decimal("75.00"),
+        Decimal("25.00"),
+        Decimal("105.00"),
+    )
+    assert not SyncConflict.objects.filter(object_id=payment.pk, entity="sales.payment").exists()
+    assert drain(connection.pk).pushed == 0  # taken from QuickBooks: nothing goes back
+
+
+def test_a_payment_amount_changed_in_quickbooks_while_edited_here_is_a_conflict_not_an_overwrite(
+    connection, sandbox_company, account
+):
+    _customer, first, second, payment = account
+    # Edited here, not yet sent: the payment moves to the second charge.
+    payment_update_allocations(
+        payment=payment, allocations=[AllocationInput(sale=second, amount=Decimal("60"))]
+    )
+    _paid_75_in_quickbooks(sandbox_company, payment, first)
 
     pull(connection.pk)
 
