@@ -168,7 +168,8 @@ def missing_dependencies(change: Change, record, refs: Refs) -> list[tuple[str, 
         return []  # a void needs only its own link
     if entity == "sales.creditapplication":
         needed += [("sales.sale", record.sale_id), ("sales.storecredit", record.store_credit_id)]
-        needed.append(("customers.customer", record.store_credit.customer_id))
+        if needs_customer("sales.storecredit", record.store_credit, refs):
+            needed.append(("customers.customer", record.store_credit.customer_id))
     elif getattr(record, "customer_id", None) and needs_customer(entity, record, refs):
         needed.append(("customers.customer", record.customer_id))
     if entity == "sales.payment":

@@ -175,7 +175,7 @@ def test_preview_of_a_sale_shows_the_document_and_the_customer_match(manager_cli
     assert body["CustomField"] == [{"Name": "P.O. Number", "Type": "StringType", "StringValue": "PO-77"}]
     assert body["CustomerRef"] == {"name": "Ada Lovelace"}
     assert "An account charge is sent as a QuickBooks Invoice." in html
-    assert "No rule matched: a new QuickBooks customer will be created." in html
+    assert "No rule matched: the customer syncs, so a new QuickBooks customer will be created." in html
 
 
 def test_preview_says_when_the_record_does_not_exist(manager_client):
