@@ -114,3 +114,24 @@ def test_a_mapping_switched_off_sends_nothing_and_takes_nothing(connection, qbo,
 
     customer.refresh_from_db()
     assert customer.company_name == "Otto GmbH"
+
+
+def test_the_customer_type_is_shared_by_name_when_its_mapping_is_on(connection, qbo):
+    from integrations.models import SyncFailure
+    from tests.factories.customers import CustomerTypeFactory
+
+    assert FieldMapping.objects.get(entity=Entity.CUSTOMER, qbo_path="CustomerTypeRef.name").direction == (
+        Direction.OFF  # shipped off: QuickBooks' API cannot create the types
+    )
+    FieldMapping.objects.filter(qbo_path="CustomerTypeRef.name").update(direction=Direction.TO_QBO)
+    wendy = customer_create(
+        display_name="Wholesale Wendy", customer_type=CustomerTypeFactory(name="Wholesale")
+    )
+    gina = customer_create(display_name="Gold Gina", customer_type=CustomerTypeFactory(name="Gold"))
+
+    drain(connection.pk)
+
+    assert read_back(qbo, wendy)["CustomerTypeRef"]["value"] == "2"  # the sandbox's "Wholesale"
+    failure = SyncFailure.objects.get(entity="customers.customer", object_id=gina.pk)
+    assert "QuickBooks has no customer type named ‘Gold’" in failure.message
+    assert "Customer types" in failure.message  # where to add it
