@@ -67,10 +67,15 @@ def _customer(
             )
             == "default"
         ):
-            outcome += (
-                "Its sales, payments and credits go to the default customer "
-                f"(QuickBooks id {options.default_customer_qbo_id})."
-            )
+            if match.qbo_id:
+                outcome += (
+                    f"Its sales, payments and credits go to QuickBooks customer {match.qbo_id}: {words}"
+                )
+            else:
+                outcome += (
+                    "Its sales, payments and credits go to the default customer "
+                    f"(QuickBooks id {options.default_customer_qbo_id})."
+                )
         else:
             outcome += f"An account charge still sends it. If sent: {words}"
     elif match.qbo_id:
@@ -129,7 +134,10 @@ def preview_sale(
             needs_account=sale.kind == Sale.Kind.CHARGE,
             options=options,
         )
-        if choice == "default":
+        if choice == "default" and customer_preview.match.qbo_id:
+            # The push links a customer the match rules find in QuickBooks before posting anywhere.
+            choice, ref = "own", {"value": customer_preview.match.qbo_id}
+        elif choice == "default":
             ref = {"value": options.default_customer_qbo_id}
         elif choice == "own":
             ref, _ = customer_decision(customer_preview.match, options, in_scope=True)

@@ -201,6 +201,18 @@ def test_preview_of_a_sale_for_a_customer_quickbooks_lacks_shows_the_default_cus
     assert "Its sales, payments and credits go to the default customer (QuickBooks id 59)." in html
     assert page.context["sale"].document.customer_changes == {}  # the default customer keeps its address
 
+    # One the match rules find in QuickBooks is posted to that customer, not to the default one.
+    ada = CustomerFactory(display_name="Ada Private", email="ada@example.com", sync_with_quickbooks=False)
+    found = make_charge(customer=ada, amount="5.00")
+    page = manager_client.post(
+        url("fieldmapping_preview"),
+        {"record": "sale", "reference": found.number, "realm_id": "", "candidates": json.dumps(CANDIDATES)},
+    )
+    assert json.loads(page.context["sale_json"])["Invoice"]["CustomerRef"] == {"value": "58"}
+    assert (
+        "go to QuickBooks customer 58: Email address: email ada@example.com matches" in page.content.decode()
+    )
+
 
 def test_preview_says_when_the_record_does_not_exist(manager_client):
     page = manager_client.post(

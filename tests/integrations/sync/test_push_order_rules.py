@@ -148,3 +148,40 @@ def test_with_create_new_an_account_charge_still_sends_its_customer(connection, 
     drain(connection.pk)
 
     assert read_back(qbo, charge)["CustomerRef"]["value"] == linked(carla).qbo_id
+
+
+def test_before_posting_to_the_default_customer_the_match_rules_look_in_quickbooks(
+    connection, qbo, sandbox_company
+):
+    from tests.integrations.pull.helpers import bookkeeper
+
+    [house] = qbo.query("SELECT * FROM Customer WHERE Active = true MAXRESULTS 1")["Customer"]
+    SyncSettings.objects.create(
+        realm_id=connection.realm_id, unmatched_action="default_customer", default_customer_qbo_id=house["Id"]
+    )
+    bookkeeper(
+        sandbox_company,
+        "Customer",
+        "create",
+        DisplayName="Peter Known",
+        PrimaryEmailAddr={"Address": "peter@known.example"},
+    )
+    [theirs] = named(qbo, "Customer", "Peter Known")
+    known = customer_create(
+        display_name="Pete Known", email="peter@known.example", sync_with_quickbooks=False
+    )
+    stranger = customer_create(display_name="Total Stranger", sync_with_quickbooks=False)
+    known_sale = _sale(Sale.Kind.CASH, known)
+    stranger_sale = _sale(Sale.Kind.CASH, stranger)
+
+    result = drain(connection.pk)
+
+    assert result.failed == 0
+    assert read_back(qbo, known_sale)["CustomerRef"]["value"] == theirs["Id"]  # the email rule found him
+    assert linked(known).qbo_id == theirs["Id"]
+    assert read_back(qbo, stranger_sale)["CustomerRef"]["value"] == house["Id"]
+    # Nobody new in QuickBooks: linked, he is kept in step like any linked customer (as a 6240 link is).
+    assert [c["Id"] for c in named(qbo, "Customer", "peter@known.example", "PrimaryEmailAddr")] == [
+        theirs["Id"]
+    ]
+    assert named(qbo, "Customer", "Total Stranger") == []
