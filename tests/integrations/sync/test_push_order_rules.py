@@ -185,3 +185,31 @@ def test_before_posting_to_the_default_customer_the_match_rules_look_in_quickboo
         theirs["Id"]
     ]
     assert named(qbo, "Customer", "Total Stranger") == []
+
+
+def test_a_payment_follows_its_charge_to_the_default_customer_after_the_customer_joins(connection, qbo):
+    [house] = qbo.query("SELECT * FROM Customer WHERE Active = true MAXRESULTS 1")["Customer"]
+    SyncSettings.objects.create(
+        realm_id=connection.realm_id, unmatched_action="default_customer", default_customer_qbo_id=house["Id"]
+    )
+    late = customer_create(display_name="Late Larry", sync_with_quickbooks=False)
+    charge = _sale(Sale.Kind.CHARGE, late)
+    drain(connection.pk)
+    from customers.services import customer_update
+
+    customer_update(customer=late, changes={"sync_with_quickbooks": True})  # now he syncs on his own
+    drain(connection.pk)
+    payment = payment_create(
+        customer=late,
+        amount=Decimal("30.00"),
+        date=TODAY,
+        method="cash",
+        allocations=[(charge, Decimal("30.00"))],
+    )
+
+    result = drain(connection.pk)
+
+    assert result.failed == 0
+    assert linked(late).qbo_id != house["Id"]
+    assert read_back(qbo, payment)["CustomerRef"]["value"] == house["Id"]  # where the charge is
+    assert read_back(qbo, charge)["Balance"] == 0
