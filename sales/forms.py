@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet
 
-from sales.models import Item, Payment, Refund, Sale, StoreCredit, TaxCode
+from sales.models import SALE_ADDRESS_FIELDS, Item, Payment, Refund, Sale, StoreCredit, TaxCode
 from sales.services import AllocationInput, LineInput, ReturnLineInput
 
 
@@ -82,6 +82,7 @@ class SaleForm(ServiceErrorFormMixin, forms.ModelForm):
             "discount_percent",
             "customer_po",
             "memo",
+            *SALE_ADDRESS_FIELDS,
         ]
 
     def __init__(self, *args, **kwargs):

@@ -18,6 +18,9 @@ from customers.models import Customer
 MONEY = {"max_digits": 12, "decimal_places": 2}
 QTY = {"max_digits": 12, "decimal_places": 3}
 ZERO = Decimal("0.00")
+# The parts of a postal address, as the customer's bill_*/ship_* fields and QuickBooks' BillAddr/ShipAddr.
+ADDRESS_PARTS = ("line1", "line2", "city", "region", "postal_code", "country")
+SALE_ADDRESS_FIELDS = tuple(f"{kind}_{part}" for kind in ("bill", "ship") for part in ADDRESS_PARTS)
 
 
 class TaxCode(models.Model):
@@ -133,6 +136,20 @@ class Sale(Document):
         help_text="Blank for a walk-in cash sale.",
     )
     customer_po = models.CharField("customer PO number", max_length=30, blank=True)
+    # The order's own addresses (as typed at the register or on the web order). The sync settings
+    # decide whether a new order updates its customer's addresses ("address updates from new orders").
+    bill_line1 = models.CharField("billing street", max_length=500, blank=True)
+    bill_line2 = models.CharField("billing street (line 2)", max_length=500, blank=True)
+    bill_city = models.CharField("billing city", max_length=255, blank=True)
+    bill_region = models.CharField("billing state/province", max_length=255, blank=True)
+    bill_postal_code = models.CharField("billing postal code", max_length=30, blank=True)
+    bill_country = models.CharField("billing country", max_length=255, blank=True)
+    ship_line1 = models.CharField("shipping street", max_length=500, blank=True)
+    ship_line2 = models.CharField("shipping street (line 2)", max_length=500, blank=True)
+    ship_city = models.CharField("shipping city", max_length=255, blank=True)
+    ship_region = models.CharField("shipping state/province", max_length=255, blank=True)
+    ship_postal_code = models.CharField("shipping postal code", max_length=30, blank=True)
+    ship_country = models.CharField("shipping country", max_length=255, blank=True)
     discount_percent = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("0"), help_text="Whole-sale discount, percent."
     )

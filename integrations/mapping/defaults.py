@@ -53,6 +53,9 @@ def _customer(entity: str) -> list[MappingSpec]:
         MappingSpec(entity, "balance", "Balance", FROM, QBO),
         # Shared by name, as QuickBooks POS does; off until the company has customer custom fields.
         MappingSpec(entity, "custom_fields[*]", "CustomField[*]", OFF, NEWEST),
+        # Customer type shared by name (QuickBooks POS's option); off until the company has the same
+        # types in QuickBooks (Settings → Lists → Customer types), which the API cannot create.
+        MappingSpec(entity, "customer_type", "CustomerTypeRef.name", OFF, NEWEST),
     ]
     if entity == Entity.SUB_CUSTOMER:
         rows.append(MappingSpec(entity, "bill_with_parent", "BillWithParent", BOTH, NEWEST))

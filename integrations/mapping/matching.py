@@ -214,10 +214,18 @@ def match_local(
     return _run(rules, me, [_local_keys(local) for local in local_candidates], Applies.PULL)
 
 
-def customer_decision(result: MatchResult, options: SyncOptions) -> tuple[dict | None, str]:
-    """The ``CustomerRef`` a sale gets from a match result (``None``: create the customer first), and why."""
+def customer_decision(
+    result: MatchResult, options: SyncOptions, *, in_scope: bool = False
+) -> tuple[dict | None, str]:
+    """The ``CustomerRef`` a sale gets from a match result (``None``: create the customer first), and why.
+
+    A customer the scope syncs is created when nothing matches, whatever the setting: the setting
+    only decides for customers that would otherwise not reach QuickBooks.
+    """
     if result.qbo_id:
         return {"value": result.qbo_id}, result.reason
+    if in_scope:
+        return None, "No rule matched: the customer syncs, so a new QuickBooks customer will be created."
     if options.unmatched_action == UnmatchedAction.DEFAULT_CUSTOMER and options.default_customer_qbo_id:
         ref = options.default_customer_qbo_id
         return {"value": ref}, f"No rule matched: posted to the default customer (QuickBooks id {ref})."

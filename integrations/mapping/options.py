@@ -77,3 +77,19 @@ def income_account_for(item: Mapping[str, Any], options: SyncOptions) -> tuple[s
     if item.get("income_account"):
         return item["income_account"], "the item's own account"
     return options.default_income_account, "the default income account"
+
+
+def transaction_customer(*, linked: bool, in_scope: bool, needs_account: bool, options: SyncOptions) -> str:
+    """Which QuickBooks customer a sale, payment, refund or credit carries: ``"own"``, ``"default"`` or
+    ``"walk_in"``.
+
+    A customer already in QuickBooks, or one the scope syncs, is the document's own customer. Any other
+    customer is "nothing matches" for the settings: post to the chosen default customer, or (create)
+    send the customer along when QuickBooks needs one (account charges, payments, credit) and post a
+    cash sale or refund as a walk-in.
+    """
+    if linked or in_scope:
+        return "own"
+    if options.unmatched_action == UnmatchedAction.DEFAULT_CUSTOMER and options.default_customer_qbo_id:
+        return "default"
+    return "own" if needs_account else "walk_in"

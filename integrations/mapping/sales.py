@@ -7,7 +7,7 @@ customer's PO number goes, and which customer addresses an order updates, and sa
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,7 @@ class SaleDocument:
     body: dict
     decisions: tuple[str, ...]
     customer_address_updates: tuple[str, ...] = ()  # "BillAddr"/"ShipAddr" to update on the customer
+    customer_changes: Mapping[str, str] = field(default_factory=dict)  # customer field → new value
 
 
 def _money(value: Any) -> float:
@@ -109,6 +110,35 @@ def _address(customer: Mapping[str, Any], prefix: str) -> dict:
     }
 
 
+_ADDRESS_RULE = {
+    AddressUpdates.BILLING: (("BillAddr", "bill"),),
+    AddressUpdates.SHIPPING: (("ShipAddr", "ship"),),
+    AddressUpdates.BOTH: (("BillAddr", "bill"), ("ShipAddr", "ship")),
+}
+
+
+def order_address_changes(
+    sale: Mapping[str, Any], customer: Mapping[str, Any], options: SyncOptions
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Which of the customer's addresses a new order replaces ("address updates from new orders").
+
+    An order's address replaces the customer's whole address (a part the order leaves blank is
+    cleared), and only when the order has that address and it differs. Returns the QuickBooks
+    address keys and the customer field changes.
+    """
+    keys: tuple[str, ...] = ()
+    changes: dict[str, str] = {}
+    for key, prefix in _ADDRESS_RULE.get(options.address_updates, ()):
+        if not _address(sale, prefix):
+            continue
+        wanted = {f"{prefix}_{part}": (sale.get(f"{prefix}_{part}") or "") for part in ADDRESS_PARTS.values()}
+        differs = {name: value for name, value in wanted.items() if (customer.get(name) or "") != value}
+        if differs:
+            keys += (key,)
+            changes.update(differs)
+    return keys, changes
+
+
 def _set_custom_field(body: dict, name: str, value: str) -> None:
     entries = [e for e in body.get("CustomField", []) if e.get("Name") != name]
     body["CustomField"] = [*entries, {"Name": name, "Type": "StringType", "StringValue": value}]
@@ -135,6 +165,7 @@ def build_sale_document(
     customer: Mapping[str, Any] | None = None,
     customer_ref: Mapping[str, str] | None = None,
     customer_in_scope: bool = True,
+    default_customer: bool = False,
 ) -> SaleDocument:
     """The QuickBooks document for one sale.
 
@@ -143,7 +174,8 @@ def build_sale_document(
     ``taxable``; ``customer`` is the customer's snapshot (``None`` for a walk-in sale) and
     ``customer_ref`` the QuickBooks customer the match rules chose (``None``: create it first).
     A customer outside the sync scope goes with an account charge (QuickBooks needs it) but not
-    with a cash sale, which is then posted like a walk-in sale.
+    with a cash sale, which is then posted like a walk-in sale. ``default_customer``: the customer
+    is not in QuickBooks and the settings post such sales to the default customer ``customer_ref``.
     """
     lines = list(lines)
     charge = sale.get("kind") == "charge"
@@ -168,6 +200,21 @@ def build_sale_document(
         body["Line"].append(discount)
 
     address_updates: tuple[str, ...] = ()
+    changes: dict[str, str] = {}
+    for key, prefix in (("BillAddr", "bill"), ("ShipAddr", "ship")):
+        address = _address(sale, prefix)
+        if address and detailed:
+            body[key] = address  # the order's own address, as typed on the sale
+    if customer is not None and default_customer and detailed:
+        body["CustomerRef"] = dict(customer_ref or {})
+        decisions.append(
+            f"Customer ‘{customer.get('display_name', '')}’ is not in QuickBooks and does not sync: "
+            f"posted to the default customer (QuickBooks id {(customer_ref or {}).get('value', '')})."
+        )
+        customer = None
+        own_customer = False
+    else:
+        own_customer = True
     if customer is not None and not charge and not customer_in_scope:
         decisions.append(
             f"Customer ‘{customer.get('display_name', '')}’ does not sync: posted as a walk-in sale."
@@ -177,21 +224,13 @@ def build_sale_document(
         body["CustomerRef"] = dict(customer_ref or {"name": customer.get("display_name", "")})
         who = f"QuickBooks customer {customer_ref['value']}" if customer_ref else "a new QuickBooks customer"
         decisions.append(f"Customer: ‘{customer.get('display_name', '')}’ → {who}.")
-        wanted = {
-            AddressUpdates.BILLING: ("BillAddr",),
-            AddressUpdates.SHIPPING: ("ShipAddr",),
-            AddressUpdates.BOTH: ("BillAddr", "ShipAddr"),
-        }.get(options.address_updates, ())
-        for key in wanted:
-            address = _address(customer, "bill" if key == "BillAddr" else "ship")
-            if address:
-                body[key] = address
-                address_updates += (key,)
+        address_updates, changes = order_address_changes(sale, customer, options)
         if address_updates:
             decisions.append(
-                f"The customer's {' and '.join(address_updates)} in QuickBooks is updated from this sale."
+                f"The customer's {' and '.join(address_updates)} is updated from this order, here and in "
+                "QuickBooks."
             )
-    else:
+    elif own_customer:
         if customer is not None:
             decisions.append("Customer details are not sent with a summarised cash sale.")
         if options.walk_in_customer_qbo_id:
@@ -207,4 +246,4 @@ def build_sale_document(
         decisions.append(_place_po(body, po, charge, options))
     elif po:
         decisions.append(f"PO number {po} is not sent: summarised receipts carry no PO number.")
-    return SaleDocument(qbo_type, body, tuple(decisions), address_updates)
+    return SaleDocument(qbo_type, body, tuple(decisions), address_updates, changes)

@@ -21,6 +21,7 @@ from integrations.mapping.engine import local_changes_from_qbo
 from integrations.mapping.fields import WILDCARD, custom_name
 from integrations.models.sync import QBOLink, SyncEvent
 from integrations.pull import compare, record
+from integrations.pull.linking import find_store_customer
 from integrations.pull.state import base_values
 from integrations.selectors.config import mapping_specs, sync_options
 from integrations.sync import documents, snapshots
@@ -284,8 +285,12 @@ def _merge_fields(connection, link, customer, doc, remote, policies, balance) ->
 
 
 def _create(connection, doc: dict) -> str:
-    """A customer created in QuickBooks (after the initial import): create it here and link it."""
+    """A customer created in QuickBooks (after the initial import): link it to the store customer the
+    match rules say it is, or create it here and link it."""
     remote, _policies, balance = _remote_values(doc)
+    existing, match = find_store_customer(connection, doc)
+    if existing is not None:
+        return _link_existing(connection, doc, existing, remote, balance, match.reason)
     parent_qbo = _remote_parent(doc)
     parent = _parent_customer(connection, parent_qbo) if parent_qbo else None
     fields = {
@@ -329,6 +334,55 @@ def _create(connection, doc: dict) -> str:
             object_id=None,
             doc=doc,
             operation="create",
+            outcome=Outcome.FAILED,
+            summary={"problem": "; ".join(error.messages)[:200]},
+        )
+        return Outcome.FAILED
+    return Outcome.OK
+
+
+def _link_existing(connection, doc: dict, customer: Customer, remote: dict, balance, reason: str) -> str:
+    # As the initial import does: the store's own values stay, QuickBooks fills what is blank here.
+    own = {f.attname for f in Customer._meta.concrete_fields} - {
+        "is_active",
+        "bill_with_parent",
+        "display_name",
+    }
+    fill = {
+        name: value
+        for name, value in remote.items()
+        if name in own and value not in (None, "") and getattr(customer, name) in (None, "")
+    }
+    try:
+        with transaction.atomic():
+            if fill:
+                customer = customer_update(customer=customer, changes=fill, origin=Origin.QBO)
+            _set_balance(customer, balance)
+            link = QBOLink.objects.create(
+                connection=connection,
+                entity=ENTITY,
+                object_id=customer.pk,
+                qbo_type="Customer",
+                qbo_id=str(doc["Id"]),
+            )
+            base, print_ = _agreed_base(connection, customer, {**remote, PARENT: _remote_parent(doc)}, doc)
+            record.link_store(link, doc=doc, base=base, fingerprint=print_)
+            record.event(
+                connection,
+                entity=ENTITY,
+                object_id=customer.pk,
+                doc=doc,
+                operation="link",
+                outcome=Outcome.OK,
+                summary={"linked_existing": True, "reason": reason[:300]},
+            )
+    except ValidationError as error:
+        record.event(
+            connection,
+            entity=ENTITY,
+            object_id=customer.pk,
+            doc=doc,
+            operation="link",
             outcome=Outcome.FAILED,
             summary={"problem": "; ".join(error.messages)[:200]},
         )

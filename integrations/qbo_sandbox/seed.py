@@ -30,6 +30,8 @@ ACCOUNTS = [
     ("89", "Board of Equalization Payable", "Other Current Liability", "SalesTaxPayable"),
     ("90", "Opening Balance Equity", "Equity", "OpeningBalanceEquity"),
 ]
+# Customer types are read-only through the API (made in QuickBooks' settings), as in QuickBooks Online.
+CUSTOMER_TYPES = [("1", "Retail"), ("2", "Wholesale"), ("3", "Trade")]
 TERMS = [("1", "Due on receipt", 0), ("2", "Net 15", 15), ("3", "Net 30", 30), ("4", "Net 60", 60)]
 PAYMENT_METHODS = [
     ("1", "Cash", "NON_CREDIT_CARD"),
@@ -117,6 +119,8 @@ def seed_realm(store: Store, config: SandboxConfig, realm: str, company_name: st
     )
     for id_, name, type_, subtype in ACCOUNTS:
         _put(ctx, "Account", id_, {"Name": name, "AccountType": type_, "AccountSubType": subtype})
+    for id_, name in CUSTOMER_TYPES:
+        _raw(ctx, "CustomerType", id_, {"Name": name, "Active": True}, name=name.lower())
     for id_, name, days in TERMS:
         _put(ctx, "Term", id_, {"Name": name, "DueDays": days})
     for id_, name, kind in PAYMENT_METHODS:

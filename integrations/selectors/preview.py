@@ -13,7 +13,7 @@ from customers.models import Customer
 from integrations.mapping.choices import Entity
 from integrations.mapping.engine import build_qbo_fields
 from integrations.mapping.matching import MatchResult, customer_decision, match_customer
-from integrations.mapping.options import SyncOptions, customer_in_scope
+from integrations.mapping.options import SyncOptions, customer_in_scope, transaction_customer
 from integrations.mapping.sales import SaleDocument, build_sale_document
 from integrations.selectors.config import (
     candidate_qbo_customers,
@@ -58,9 +58,26 @@ def _customer(
     match = match_customer(
         local, candidates, match_rule_specs(), name_field=options.name_field, local_name=name
     )
-    _, words = customer_decision(match, options)
+    _, words = customer_decision(match, options, in_scope=in_scope)
     if not in_scope:
-        outcome = f"Not sent on its own: {scope_reason}. An account charge still sends it. If sent: {words}"
+        outcome = f"Not sent on its own: {scope_reason}. "
+        if (
+            transaction_customer(
+                linked=bool(local["qbo_id"]), in_scope=False, needs_account=True, options=options
+            )
+            == "default"
+        ):
+            if match.qbo_id:
+                outcome += (
+                    f"Its sales, payments and credits go to QuickBooks customer {match.qbo_id}: {words}"
+                )
+            else:
+                outcome += (
+                    "Its sales, payments and credits go to the default customer "
+                    f"(QuickBooks id {options.default_customer_qbo_id})."
+                )
+        else:
+            outcome += f"An account charge still sends it. If sent: {words}"
     elif match.qbo_id:
         outcome = f"Updates QuickBooks customer {match.qbo_id}. {words}"
     else:
@@ -104,12 +121,26 @@ def preview_sale(
     """The sale's QuickBooks document (lines, PO, memo, summary or detail) and its customer's match."""
     options = sync_options(realm_id)
     snapshot = sale_snapshot(sale)
-    customer_preview, ref = None, None
+    customer_preview, ref, choice = None, None, "own"
     if sale.customer_id:
         found = list(candidates) if candidates is not None else candidate_qbo_customers(realm_id)
         entity = Entity.SUB_CUSTOMER if sale.customer.parent_id else Entity.CUSTOMER
         customer_preview = _customer(sale.customer, options, mapping_specs(entity), found)
-        ref, _ = customer_decision(customer_preview.match, options)
+        linked = linked_qbo_id(realm_id, "customers.customer", sale.customer_id)
+        # The same decision the push makes (integrations.sync.documents.customer_choice).
+        choice = transaction_customer(
+            linked=bool(linked),
+            in_scope=customer_preview.in_scope,
+            needs_account=sale.kind == Sale.Kind.CHARGE,
+            options=options,
+        )
+        if choice == "default" and customer_preview.match.qbo_id:
+            # The push links a customer the match rules find in QuickBooks before posting anywhere.
+            choice, ref = "own", {"value": customer_preview.match.qbo_id}
+        elif choice == "default":
+            ref = {"value": options.default_customer_qbo_id}
+        elif choice == "own":
+            ref, _ = customer_decision(customer_preview.match, options, in_scope=True)
     document = build_sale_document(
         snapshot,
         _lines(sale, snapshot["lines"], realm_id),
@@ -117,6 +148,7 @@ def preview_sale(
         options,
         customer=customer_snapshot(sale.customer) if sale.customer_id else None,
         customer_ref=ref,
-        customer_in_scope=customer_preview.in_scope if customer_preview else True,
+        customer_in_scope=choice == "own",
+        default_customer=choice == "default",
     )
     return SalePreview(str(sale), document, customer_preview)

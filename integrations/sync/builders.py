@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from integrations.mapping.choices import UnmatchedAction
 from integrations.mapping.options import customer_in_scope
 from integrations.models.sync import QBOLink
 from integrations.qbo.contracts import BatchOp
@@ -66,7 +67,27 @@ def build_operation(connection, change: Change, record, refs: Refs) -> Built:
         return Built(problem=f"{_label(record)} could not be sent: {problem}")
     except Invalid as problem:  # the record itself; the message already names it
         return Built(problem=str(problem))
+    if entity == "sales.payment" and refs.options.unmatched_action == UnmatchedAction.DEFAULT_CUSTOMER:
+        _follow_charges(connection, record, doc)
     return _finish(doc, link, change)
+
+
+def _follow_charges(connection, record, doc: documents.Doc) -> None:
+    """A payment goes to the QuickBooks customer its charges were posted to.
+
+    With "post to the default customer", a charge made before its customer synced sits on the default
+    customer; QuickBooks refuses a payment of another customer linking it. Only with that setting
+    (one query per payment), since otherwise a charge always carries the payment's own customer.
+    """
+    sale_ids = [a.sale_id for a in record.allocations.all()]
+    if not sale_ids:
+        return
+    bases = QBOLink.objects.filter(
+        connection=connection, entity="sales.sale", object_id__in=sale_ids
+    ).values_list("base", flat=True)
+    posted_to = {((base or {}).get("CustomerRef") or {}).get("value") for base in bases} - {None}
+    if len(posted_to) == 1:
+        doc.state["CustomerRef"] = {"value": posted_to.pop()}
 
 
 def _customer_skip(change: Change, record, refs: Refs, link) -> str:
@@ -168,7 +189,8 @@ def missing_dependencies(change: Change, record, refs: Refs) -> list[tuple[str, 
         return []  # a void needs only its own link
     if entity == "sales.creditapplication":
         needed += [("sales.sale", record.sale_id), ("sales.storecredit", record.store_credit_id)]
-        needed.append(("customers.customer", record.store_credit.customer_id))
+        if needs_customer("sales.storecredit", record.store_credit, refs):
+            needed.append(("customers.customer", record.store_credit.customer_id))
     elif getattr(record, "customer_id", None) and needs_customer(entity, record, refs):
         needed.append(("customers.customer", record.customer_id))
     if entity == "sales.payment":

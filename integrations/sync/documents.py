@@ -19,7 +19,7 @@ from django.utils import timezone
 from integrations.mapping.choices import Entity
 from integrations.mapping.engine import build_qbo_fields
 from integrations.mapping.fields import qbo_field
-from integrations.mapping.options import customer_in_scope, income_account_for
+from integrations.mapping.options import customer_in_scope, income_account_for, transaction_customer
 from integrations.mapping.sales import build_sale_document, detail_lines
 from integrations.sync import snapshots
 from integrations.sync.refs import Refs, add_definition_ids, resolve_names
@@ -149,15 +149,34 @@ def _in_scope(customer, refs: Refs) -> bool:
     return customer_in_scope(snapshots.customer_snapshot(customer), refs.options)[0]
 
 
-def needs_customer(entity: str, record, refs: Refs) -> bool:
-    """Whether the document carries its customer: always for charges, payments and store credit;
-    for cash sales and refunds only when the customer is in the sync scope (else: walk-in)."""
+def customer_choice(entity: str, record, refs: Refs) -> str:
+    """``"none"`` (walk-in sale), or which customer the document carries (see ``transaction_customer``)."""
     customer = getattr(record, "customer", None)
     if customer is None:
-        return False
-    if entity in ("sales.sale", "sales.refund") and getattr(record, "kind", "cash") != "charge":
-        return _in_scope(customer, refs)
-    return True
+        return "none"
+    cash_like = entity in ("sales.sale", "sales.refund") and getattr(record, "kind", "cash") != "charge"
+    return transaction_customer(
+        linked=customer.pk in refs.customers,
+        in_scope=_in_scope(customer, refs),
+        needs_account=not cash_like,
+        options=refs.options,
+    )
+
+
+def needs_customer(entity: str, record, refs: Refs) -> bool:
+    """Whether the document carries its own customer (which must then be in QuickBooks first): always
+    for linked or in-scope customers; for others as the "when nothing matches" setting says."""
+    return customer_choice(entity, record, refs) == "own"
+
+
+def customer_ref(entity: str, record, refs: Refs) -> dict | None:
+    """The document's ``CustomerRef`` (``None``: walk-in); ``KeyError`` while its customer is not sent."""
+    choice = customer_choice(entity, record, refs)
+    if choice == "own":
+        return {"value": refs.customers[record.customer.pk]}
+    if choice == "default":
+        return {"value": refs.options.default_customer_qbo_id}
+    return None
 
 
 def _transaction_extras(entity: str, body: dict, label: str, refs: Refs) -> dict:
@@ -172,15 +191,16 @@ def sale_doc(record, refs: Refs, label: str) -> Doc:
     charge = snap["kind"] == "charge"
     detailed = charge or options.item_detail == "all"
     customer = record.customer
-    in_scope = customer is not None and needs_customer("sales.sale", record, refs)
+    choice = customer_choice("sales.sale", record, refs)
     document = build_sale_document(
         snap,
         _line_inputs(record, snap, refs, linked=detailed),
         refs.mappings,
         options,
         customer=snapshots.customer_snapshot(customer) if customer is not None else None,
-        customer_ref={"value": refs.customers[customer.pk]} if in_scope else None,
-        customer_in_scope=in_scope,
+        customer_ref=customer_ref("sales.sale", record, refs),
+        customer_in_scope=choice == "own",
+        default_customer=choice == "default",
     )
     body = document.body
     if document.qbo_type == "SalesReceipt":
@@ -195,7 +215,7 @@ def sale_doc(record, refs: Refs, label: str) -> Doc:
 def payment_doc(record, refs: Refs, label: str) -> Doc:
     snap = snapshots.payment_snapshot(record)
     body = _fields(Entity.PAYMENT, snap, refs)
-    body["CustomerRef"] = {"value": refs.customers[snap["customer_id"]]}
+    body["CustomerRef"] = customer_ref("sales.payment", record, refs)
     # One line per charge paid; what is not applied stays on the payment as the customer's credit.
     body["Line"] = [
         {
@@ -217,8 +237,9 @@ def _return_doc(entity: str, record, snap: dict, refs: Refs) -> dict:
 def refund_doc(record, refs: Refs, label: str) -> Doc:
     snap = snapshots.refund_snapshot(record)
     body = _return_doc(Entity.REFUND, record, snap, refs)
-    if needs_customer("sales.refund", record, refs):
-        body["CustomerRef"] = {"value": refs.customers[snap["customer_id"]]}
+    ref = customer_ref("sales.refund", record, refs)
+    if ref:
+        body["CustomerRef"] = ref
     body.setdefault("DepositToAccountRef", {"name": DEFAULT_DEPOSIT_ACCOUNT})
     return Doc("RefundReceipt", _transaction_extras(Entity.REFUND, body, label, refs))
 
@@ -226,7 +247,7 @@ def refund_doc(record, refs: Refs, label: str) -> Doc:
 def credit_memo_doc(record, refs: Refs, label: str) -> Doc:
     snap = snapshots.store_credit_snapshot(record)
     body = _return_doc(Entity.CREDIT, record, snap, refs)
-    body["CustomerRef"] = {"value": refs.customers[snap["customer_id"]]}
+    body["CustomerRef"] = customer_ref("sales.storecredit", record, refs)
     return Doc("CreditMemo", _transaction_extras(Entity.CREDIT, body, label, refs))
 
 
@@ -236,7 +257,7 @@ def credit_application_doc(record, refs: Refs, label: str) -> Doc:
     credit, amount = record.store_credit, _money(record.amount)
     invoice_id = refs.transaction("sales.sale", record.sale_id)
     body = {
-        "CustomerRef": {"value": refs.customers[credit.customer_id]},
+        "CustomerRef": customer_ref("sales.storecredit", credit, refs),
         "TxnDate": timezone.localdate(record.created_at).isoformat(),
         "TotalAmt": 0,
         "PrivateNote": f"Store credit {credit.number} applied to {record.sale.number}",

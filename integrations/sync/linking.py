@@ -81,13 +81,14 @@ def resolve_duplicate(
             "rules if they are the same customer, then retry.",
         )
         return None
-    if not _link(connection, item, existing_id, str(theirs.get("SyncToken", "")), result.reason):
+    if not link_customer(connection, item, existing_id, str(theirs.get("SyncToken", "")), result.reason):
         return None
     update = {"Id": existing_id, "SyncToken": str(theirs.get("SyncToken", "")), "sparse": True}
     return BatchOp(bid="", operation="update", qbo_type="Customer", body={**update, **sent_fields(body)})
 
 
-def _link(connection, item: dict, qbo_id: str, token: str, reason: str) -> bool:
+def link_customer(connection, item: dict, qbo_id: str, token: str, reason: str) -> bool:
+    """Link our customer to an existing QuickBooks customer, with its event; False if linked meanwhile."""
     try:
         with transaction.atomic():
             QBOLink.objects.create(

@@ -23,7 +23,18 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import chaos, lease, merge_steps, overwrite, plan, records, recovery, stale
+from integrations.sync import (
+    addresses,
+    chaos,
+    lease,
+    merge_steps,
+    overwrite,
+    plan,
+    records,
+    recovery,
+    stale,
+    unmatched,
+)
 from integrations.sync.builders import (
     build_operation,
     build_removal,
@@ -146,6 +157,10 @@ def _may_send(connection: QBOConnection, result: DrainResult) -> bool:
 def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult) -> None:
     found = plan.load_records(changes)
     refs = load_refs(connection, gateway, refs_cache)
+    if unmatched.link_matches(connection, gateway, found, refs):
+        refs = refresh_refs(connection, refs)  # the customers found in QuickBooks are now linked
+    if addresses.apply_order_addresses(connection, changes, found, refs):
+        found = plan.load_records(changes)  # the customers as the new orders left them
     pending: list[tuple[plan.Change, object]] = []
     removed: list[tuple[plan.Change, object]] = []  # deleted here: deleted / made inactive there, first
     for key, change in changes.items():

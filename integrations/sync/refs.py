@@ -24,7 +24,12 @@ ACCOUNT_REFS = {
     "AssetAccountRef",
     "ARAccountRef",
 }
-LIST_WORDS = {"accounts": "account", "payment_methods": "payment method", "tax_codes": "tax code"}
+LIST_WORDS = {
+    "accounts": "account",
+    "payment_methods": "payment method",
+    "tax_codes": "tax code",
+    "customer_types": "customer type",
+}
 
 
 class Unresolved(Exception):
@@ -39,6 +44,7 @@ class Refs:
     accounts: dict[str, str] = field(default_factory=dict)  # lower-case name → Id
     payment_methods: dict[str, str] = field(default_factory=dict)  # lower-case name → Id
     tax_codes: dict[str, str] = field(default_factory=dict)  # lower-case name → Id
+    customer_types: dict[str, str] = field(default_factory=dict)  # lower-case name → Id (when mapped)
     custom_fields: dict[str, str] = field(default_factory=dict)  # custom field name → DefinitionId
     mappings: tuple[MappingSpec, ...] = ()
     options: SyncOptions = field(default_factory=SyncOptions)
@@ -62,17 +68,26 @@ def custom_field_definitions(preferences: Mapping) -> dict[str, str]:
     return found
 
 
+def _sends_customer_type(mappings) -> bool:
+    return any(
+        m.qbo_path.startswith("CustomerTypeRef") and m.direction in ("both", "to_qbo") for m in mappings
+    )
+
+
 def load_refs(connection, gateway, cache: dict) -> Refs:
     """Lists and configuration once per drain (cached in ``cache``), then the current links."""
     if "static" not in cache:
         # One row per company; paging clauses are not accepted on Preferences.
         prefs = (gateway.query("SELECT * FROM Preferences").get("Preferences") or [{}])[0]
+        mappings = tuple(mapping_specs())
         cache["static"] = Refs(
             accounts=_by_name(gateway, "Account"),
             payment_methods=_by_name(gateway, "PaymentMethod"),
             tax_codes=_by_name(gateway, "TaxCode"),
             custom_fields=custom_field_definitions(prefs),
-            mappings=tuple(mapping_specs()),
+            # Read only when a mapping shares the customer type: one metered read fewer otherwise.
+            customer_types=_by_name(gateway, "CustomerType") if _sends_customer_type(mappings) else {},
+            mappings=mappings,
             options=sync_options(connection.realm_id),
         )
     return refresh_refs(connection, cache["static"])
@@ -105,6 +120,8 @@ def _list_for(path: str) -> str:
         return "payment_methods"
     if key == "TxnTaxCodeRef":
         return "tax_codes"
+    if key == "CustomerTypeRef":
+        return "customer_types"
     return ""
 
 
@@ -118,6 +135,7 @@ def _resolve_one(ref: dict, path: str, refs: Refs) -> None:
             "payment_methods": "the payment method map in the sync settings",
             "tax_codes": "the tax code map in the sync settings",
             "accounts": "the income account settings or the item's income account",
+            "customer_types": "the customer's type (QuickBooks: Settings → Lists → Customer types)",
         }.get(table, "the field mappings")
         raise Unresolved(
             f"QuickBooks has no {what} named ‘{name}’. Add it in QuickBooks or change {hint}, "

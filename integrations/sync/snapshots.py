@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 from customers.models import Customer
-from sales.models import Item, Payment, Refund, Sale, StoreCredit
+from sales.models import SALE_ADDRESS_FIELDS, Item, Payment, Refund, Sale, StoreCredit
 
 
 def _plain(value):
@@ -121,6 +121,7 @@ def sale_snapshot(sale: Sale) -> dict:
         kind=sale.kind,
         customer_id=sale.customer_id,
         customer_po=sale.customer_po,
+        **{name: getattr(sale, name) for name in SALE_ADDRESS_FIELDS},
         discount_percent=str(sale.discount_percent),
         payment_method=sale.payment_method,
         due_date=sale.due_date.isoformat() if sale.due_date else "",

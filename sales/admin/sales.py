@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 
 from sales.admin.base import DocumentAdminMixin, ServiceFormAdminMixin, dollars, void_action
 from sales.forms import LineForm, SaleForm, ServiceInlineFormSet, line_inputs
-from sales.models import CreditApplication, PaymentAllocation, Sale, SaleLine
+from sales.models import SALE_ADDRESS_FIELDS, CreditApplication, PaymentAllocation, Sale, SaleLine
 from sales.selectors import sale_credit_applied, sale_items_below_zero, sale_list, sale_payments_applied
 from sales.services import balances_recompute, sale_create, sale_update, sale_void
 from syncportal.admin_scale import LargeTableAdminMixin, SplitSearchMixin
@@ -142,7 +142,17 @@ class SaleAdmin(
             "customer_po",
             "memo",
         ]
-        fieldsets = [(None, {"fields": main})]
+        fieldsets = [
+            (None, {"fields": main}),
+            (
+                "Order addresses",
+                {
+                    "fields": list(SALE_ADDRESS_FIELDS),
+                    "classes": ["collapse"],
+                    "description": "The sync settings decide whether these update the customer's addresses.",
+                },
+            ),
+        ]
         if obj is None or obj.kind == Sale.Kind.CHARGE:
             fieldsets.append(
                 (
@@ -178,7 +188,7 @@ class SaleAdmin(
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        fixed = self.fixed_after_create
+        fixed = [*self.fixed_after_create, *SALE_ADDRESS_FIELDS]
         if obj.credit_override_by_id:
             fixed = [*fixed, "credit_override_by", "credit_override_reason"]
         return [*self.derived, *fixed]
@@ -253,6 +263,7 @@ class SaleAdmin(
                 memo=data.get("memo", ""),
                 payment_method=data.get("payment_method", ""),
                 due_date=data.get("due_date"),
+                addresses={name: data.get(name, "") for name in SALE_ADDRESS_FIELDS},
                 actor=request.user,
                 **override,
             )

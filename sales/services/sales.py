@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from sales.models import PaymentMethod, Sale, SaleLine, TaxCode
+from sales.models import SALE_ADDRESS_FIELDS, PaymentMethod, Sale, SaleLine, TaxCode
 from sales.selectors import customer_balance_parts, sale_credit_applied, sale_payments_applied
 from sales.services.balances import customer_balance_refresh, sale_balance_refresh
 from sales.services.inventory import inventory_apply, negate
@@ -32,6 +32,13 @@ def _clean_discount(value) -> Decimal:
             "A discount is a percentage between 0 and 100, at most two decimals.", field="discount_percent"
         )
     return percent
+
+
+def _clean_addresses(addresses: Mapping[str, str] | None) -> dict[str, str]:
+    unknown = sorted(set(addresses or {}) - set(SALE_ADDRESS_FIELDS))
+    if unknown:
+        refuse(f"Unknown address fields: {', '.join(unknown)}.", field="addresses")
+    return {name: (value or "").strip() for name, value in (addresses or {}).items()}
 
 
 def _active_tax_code(tax_code: TaxCode | None) -> TaxCode | None:
@@ -89,6 +96,7 @@ def sale_create(
     memo: str = "",
     payment_method: str = "",
     due_date: datetime.date | None = None,
+    addresses: Mapping[str, str] | None = None,
     credit_override_by: AbstractBaseUser | None = None,
     credit_override_reason: str = "",
     number: str = "",
@@ -104,6 +112,7 @@ def sale_create(
     ``number`` keeps a number given elsewhere (QuickBooks' DocNumber); blank takes the next one.
     A charge entered in QuickBooks (``origin=Origin.QBO``) already happened there: it is recorded
     whatever the credit limit, or the two books would disagree.
+    ``addresses`` are the order's billing and shipping address (``bill_line1`` … ``ship_country``).
     """
     if kind not in Sale.Kind.values:
         refuse("Choose a cash sale or an account charge.", field="kind")
@@ -124,6 +133,7 @@ def sale_create(
     if due_date is not None and due_date < date:
         refuse("The due date cannot be before the sale date.", field="due_date")
     discount_percent = _clean_discount(discount_percent)
+    address_values = _clean_addresses(addresses)
 
     with transaction.atomic():
         # Lock order everywhere: customer, then documents by id, then items by id.
@@ -165,6 +175,7 @@ def sale_create(
             credit_override_by=override_by,
             credit_override_reason=override_reason,
             created_by=actor if getattr(actor, "pk", None) else None,
+            **address_values,
         )
         lines_write(model=SaleLine, parent={"sale": sale}, lines=resolved)
         inventory_apply(deltas=negate(quantities_by_item(resolved)))

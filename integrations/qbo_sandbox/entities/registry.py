@@ -19,6 +19,7 @@ HANDLERS: dict[str, Handler] = {
         SimpleListHandler("PaymentMethod"),
         SimpleListHandler("Term"),
         ReadOnlyHandler("TaxCode"),
+        ReadOnlyHandler("CustomerType"),
         ReadOnlyHandler("TaxRate"),
         ReadOnlyHandler("CompanyInfo"),
         SalesFormHandler("Invoice", customer_required=True, has_balance=True, stock_sign=-1),
@@ -31,7 +32,7 @@ HANDLERS: dict[str, Handler] = {
 BY_SEGMENT = {name.lower(): handler for name, handler in HANDLERS.items()}
 TRANSACTION_TYPES = tuple(name for name, handler in HANDLERS.items() if handler.kind == "txn")
 NAME_LIST_TYPES = (*(name for name, handler in HANDLERS.items() if handler.kind == "name"), "TaxCode")
-CDC_TYPES = tuple(name for name in HANDLERS if name not in ("TaxCode", "TaxRate"))
+CDC_TYPES = tuple(name for name in HANDLERS if name not in ("TaxCode", "TaxRate", "CustomerType"))
 
 
 def by_segment(segment: str) -> Handler | None:

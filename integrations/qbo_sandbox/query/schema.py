@@ -77,6 +77,7 @@ _RAW: dict[str, tuple[str, ...]] = {
         "CurrencyRef ExchangeRate ProjectRef",
     ),
     "PaymentMethod": ("Name Type Active",),
+    "CustomerType": ("Name Active",),
     "Term": (
         "Name Active Type DueDays DiscountPercent DiscountDays DayOfMonthDue DueNextMonthDays",
         "DiscountDayOfMonth",
@@ -101,7 +102,7 @@ ENTITY_PROPERTIES: dict[str, frozenset[str]] = {
 NAME_LIST_ENTITIES: frozenset[str] = frozenset(
     {
         *("Customer", "Vendor", "Employee", "Item", "Account"),
-        *("PaymentMethod", "Term", "Class", "Department", "TaxCode"),
+        *("PaymentMethod", "Term", "Class", "Department", "TaxCode", "CustomerType"),
     }
 )
 

@@ -177,7 +177,43 @@ def test_preview_of_a_sale_shows_the_document_and_the_customer_match(manager_cli
     assert body["CustomField"] == [{"Name": "P.O. Number", "Type": "StringType", "StringValue": "PO-77"}]
     assert body["CustomerRef"] == {"name": "Ada Lovelace"}
     assert "An account charge is sent as a QuickBooks Invoice." in html
-    assert "No rule matched: a new QuickBooks customer will be created." in html
+    assert "No rule matched: the customer syncs, so a new QuickBooks customer will be created." in html
+
+
+def test_preview_of_a_sale_for_a_customer_quickbooks_lacks_shows_the_default_customer(manager_client):
+    SyncSettings.objects.update_or_create(
+        realm_id="",
+        defaults={
+            "unmatched_action": "default_customer",
+            "default_customer_qbo_id": "59",
+            "address_updates": "both",
+        },
+    )
+    pete = CustomerFactory(display_name="Private Pete", email="pete@example.com", sync_with_quickbooks=False)
+    sale = make_charge(customer=pete, amount="12.00", addresses={"bill_line1": "3 Order Lane"})
+    page = manager_client.post(
+        url("fieldmapping_preview"),
+        {"record": "sale", "reference": sale.number, "realm_id": "", "candidates": json.dumps(CANDIDATES)},
+    )
+    html = page.content.decode()
+    body = json.loads(page.context["sale_json"])["Invoice"]
+    assert body["CustomerRef"] == {"value": "59"} and body["BillAddr"] == {"Line1": "3 Order Lane"}
+    assert "posted to the default customer (QuickBooks id 59)" in html
+    assert "<td>nothing has email pete@example.com.</td>" in html  # each rule tried, and why it missed
+    assert "Its sales, payments and credits go to the default customer (QuickBooks id 59)." in html
+    assert page.context["sale"].document.customer_changes == {}  # the default customer keeps its address
+
+    # One the match rules find in QuickBooks is posted to that customer, not to the default one.
+    ada = CustomerFactory(display_name="Ada Private", email="ada@example.com", sync_with_quickbooks=False)
+    found = make_charge(customer=ada, amount="5.00")
+    page = manager_client.post(
+        url("fieldmapping_preview"),
+        {"record": "sale", "reference": found.number, "realm_id": "", "candidates": json.dumps(CANDIDATES)},
+    )
+    assert json.loads(page.context["sale_json"])["Invoice"]["CustomerRef"] == {"value": "58"}
+    assert (
+        "go to QuickBooks customer 58: Email address: email ada@example.com matches" in page.content.decode()
+    )
 
 
 def test_preview_says_when_the_record_does_not_exist(manager_client):

@@ -62,7 +62,7 @@ def test_export_then_import_into_a_clean_database_gives_the_same_configuration(m
 def test_an_import_replaces_the_configuration_and_audits_what_it_removed(manager):
     mappings_csv, _ = exported()
     extra = FieldMapping.objects.create(
-        entity="customer", local_field="customer_type", qbo_path="CustomerTypeRef.name", direction="to_qbo"
+        entity="customer", local_field="company_name", qbo_path="PrintOnCheckName", direction="to_qbo"
     )
     result = import_csv(FieldMappingResource(), mappings_csv, manager)
     assert not result.has_errors()

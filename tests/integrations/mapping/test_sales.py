@@ -1,5 +1,7 @@
 """A sale → SalesReceipt or Invoice: item detail or summary, customer, PO number, addresses, accounts."""
 
+import pytest
+
 from integrations.mapping.defaults import DEFAULT_MAPPINGS
 from integrations.mapping.options import SyncOptions, customer_in_scope, income_account_for
 from integrations.mapping.sales import build_sale_document
@@ -127,20 +129,66 @@ def test_an_unmatched_customer_is_named_for_the_engine_to_create_first():
     assert "Customer: ‘Ada Lovelace’ → a new QuickBooks customer." in doc.decisions
 
 
-def test_addresses_from_the_sale_update_the_customer_as_configured():
+ORDER = {**CHARGE, "bill_line1": "9 Analytical Row", "bill_city": "Bath", "ship_line1": "2 Dock Rd"}
+
+
+def test_the_orders_own_addresses_go_on_the_sale():
+    doc = build(ORDER, customer=CUSTOMER, customer_ref={"value": "58"})
+    assert doc.body["BillAddr"] == {"Line1": "9 Analytical Row", "City": "Bath"}
+    assert doc.body["ShipAddr"] == {"Line1": "2 Dock Rd"}
+    assert doc.customer_address_updates == () and doc.customer_changes == {}  # the setting is "none"
+
+
+@pytest.mark.parametrize(
+    ("rule", "keys", "changed"),
+    [
+        ("none", (), {}),
+        (
+            "billing",
+            ("BillAddr",),
+            {"bill_line1": "9 Analytical Row", "bill_city": "Bath"},
+        ),
+        ("shipping", ("ShipAddr",), {"ship_line1": "2 Dock Rd", "ship_city": ""}),
+        (
+            "both",
+            ("BillAddr", "ShipAddr"),
+            {
+                "bill_line1": "9 Analytical Row",
+                "bill_city": "Bath",
+                "ship_line1": "2 Dock Rd",
+                "ship_city": "",
+            },
+        ),
+    ],
+)
+def test_an_orders_addresses_replace_the_customers_as_configured(rule, keys, changed):
     doc = build(
-        CHARGE,
-        options=SyncOptions(address_updates="billing"),
+        ORDER, options=SyncOptions(address_updates=rule), customer=CUSTOMER, customer_ref={"value": "58"}
+    )
+    assert doc.customer_address_updates == keys
+    assert doc.customer_changes == changed  # a part the order leaves blank is cleared ("ship_city")
+    assert any("updated from this order" in d for d in doc.decisions) == bool(keys)
+
+
+def test_an_order_without_an_address_or_with_the_same_one_changes_nothing():
+    both = SyncOptions(address_updates="both")
+    assert build(CHARGE, options=both, customer=CUSTOMER).customer_changes == {}
+    same = {**CHARGE, "bill_line1": "1 Engine Way", "bill_city": "London"}
+    assert build(same, options=both, customer=CUSTOMER).customer_address_updates == ()
+
+
+def test_a_sale_posted_to_the_default_customer_never_updates_its_addresses():
+    doc = build(
+        ORDER,
+        options=SyncOptions(address_updates="both", unmatched_action="default_customer"),
         customer=CUSTOMER,
-        customer_ref={"value": "58"},
+        customer_ref={"value": "7"},
+        customer_in_scope=False,
+        default_customer=True,
     )
-    assert doc.body["BillAddr"] == {"Line1": "1 Engine Way", "City": "London"} and "ShipAddr" not in doc.body
-    assert doc.customer_address_updates == ("BillAddr",)
-    both = build(
-        CHARGE, options=SyncOptions(address_updates="both"), customer=CUSTOMER, customer_ref={"value": "58"}
-    )
-    assert both.customer_address_updates == ("BillAddr", "ShipAddr")
-    assert build(CHARGE, customer=CUSTOMER).customer_address_updates == ()
+    assert doc.body["CustomerRef"] == {"value": "7"}
+    assert doc.customer_changes == {}
+    assert any("posted to the default customer (QuickBooks id 7)" in d for d in doc.decisions)
 
 
 def test_a_discount_adds_a_discount_line():

@@ -44,8 +44,8 @@ def test_creating_and_deleting_a_mapping_are_audited(manager):
     saved = services.mapping_save(
         mapping=FieldMapping(
             entity="customer",
-            local_field="customer_type",
-            qbo_path="CustomerTypeRef.name",
+            local_field="company_name",
+            qbo_path="PrintOnCheckName",
             direction="to_qbo",
         ),
         actor=manager,
@@ -55,14 +55,14 @@ def test_creating_and_deleting_a_mapping_are_audited(manager):
     assert (
         created.action == "created"
         and created.before is None
-        and created.after["qbo_path"] == "CustomerTypeRef.name"
+        and created.after["qbo_path"] == "PrintOnCheckName"
     )
     assert (
         deleted.action == "deleted"
-        and deleted.before["qbo_path"] == "CustomerTypeRef.name"
+        and deleted.before["qbo_path"] == "PrintOnCheckName"
         and deleted.after is None
     )
-    assert not FieldMapping.objects.filter(qbo_path="CustomerTypeRef.name").exists()
+    assert not FieldMapping.objects.filter(qbo_path="PrintOnCheckName").exists()
 
 
 def test_a_change_that_breaks_the_entitys_mappings_is_refused_and_nothing_is_saved(manager):
