@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from customers.models import MAX_DEPTH, Customer
+from integrations.importing import bulk
 from integrations.importing.context import ImportContext, PageResult, link_row, pushed_state, save_links
 from integrations.mapping.choices import Applies, Entity
 from integrations.mapping.engine import local_changes_from_qbo
@@ -133,7 +134,7 @@ def customers_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
         customer = Customer(display_name=doc.get("DisplayName", "")[:500])
         _apply(customer, changes, fill_only=False, result=result, doc=doc)
         created.append((doc, customer, None, changes))
-    Customer.objects.bulk_create([c for _, c, _, _ in created], batch_size=1000)
+    bulk.insert(Customer, [c for _, c, _, _ in created])
     Customer.objects.bulk_update([c for _, c, _, _ in matched + updated], UPDATE_FIELDS, batch_size=1000)
     rows = created + matched + updated
     parent_ids = {c.parent_id for _, c, _, _ in rows if c.parent_id}

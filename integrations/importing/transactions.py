@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import DecimalField
 
 from customers.models import Customer
+from integrations.importing import bulk
 from integrations.importing.catalog import money
 from integrations.importing.context import ImportContext, PageResult, link_row, pushed_state, save_links
 from sales.models import Item, Payment, PaymentAllocation, PaymentMethod, Sale, SaleLine, TaxCode
@@ -122,7 +123,7 @@ def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
         rows.append((doc, sale, link, lines))
     new = [sale for _, sale, link, _ in rows if link is None]
     old = [sale for _, sale, link, _ in rows if link is not None]
-    Sale.objects.bulk_create(new, batch_size=1000)
+    bulk.insert(Sale, new)
     fields = [
         "number",
         "customer",
@@ -141,7 +142,7 @@ def invoices_page(ctx: ImportContext, docs: list[dict]) -> PageResult:
     for _, sale, _, lines in rows:
         for line in lines:
             line.sale_id = sale.pk
-    SaleLine.objects.bulk_create([x for row in rows for x in row[3]], batch_size=2000)
+    bulk.insert(SaleLine, [x for row in rows for x in row[3]])
     # The page's charges as the push reads them: lines with their items, customer, tax code (a fixed
     # number of queries per page, none per charge). New ones are not read back: nothing but what
     # was just written is on them.
