@@ -128,7 +128,7 @@ def pushed_state(entity: str, record, refs: Refs) -> tuple[str, dict]:
 
 def link_row(ctx: ImportContext, *, entity: str, object_id: int, doc: dict, fingerprint: str, base: dict):
     return QBOLink(
-        connection=ctx.connection,
+        connection_id=ctx.run.connection_id,
         entity=entity,
         object_id=object_id,
         qbo_type="",
