@@ -6,9 +6,9 @@ rows written straight into its SQLite file). Each size is imported by a fresh ch
 a fresh database, so each peak RSS (VmHWM) is that import's own: compare the two sizes to see
 whether memory stays flat. The baseline, measured in the same child, is paging through the same
 rows with the same gateway without writing anything locally. CPU seconds are reported for the
-importer process (with its read-ahead thread and, on SQLite, the database work) and for the sandbox
-process separately, so "where does the time go" does not need a profiler: on a loaded machine the
-wall time grows, the CPU split stays.
+importer process (with its read-ahead thread and, on SQLite, the database work; a PostgreSQL
+server's own CPU is not included) and for the sandbox process separately, so "where does the time
+go" does not need a profiler: on a loaded machine the wall time grows, the CPU split stays.
 
     .venv/bin/python bench/pull_import.py            # 10,000 then 100,000 (goal: ≤ 2 min, ≤ 500 MB)
     .venv/bin/python bench/pull_import.py --quick    # 1,000 then 10,000
@@ -155,8 +155,8 @@ def report(count: int, figures: dict) -> None:
         f"= {figures['rows'] / figures['seconds']:,.0f} rows/s over {figures['pages']} pages"
     )
     print(
-        f"  CPU during the import: importer {figures['cpu']:.1f} s (Python + SQLite in-process), "
-        f"sandbox {figures['sandbox_cpu']:.1f} s (its own process)"
+        f"  CPU during the import: importer {figures['cpu']:.1f} s (this process; on SQLite the database "
+        f"work too), sandbox {figures['sandbox_cpu']:.1f} s (its own process)"
     )
     if figures["error"]:
         print(f"  error: {figures['error']}")
