@@ -5,7 +5,10 @@ customers and N invoices through the sandbox benchmark's bulk seed path (``bench
 rows written straight into its SQLite file). Each size is imported by a fresh child process into
 a fresh database, so each peak RSS (VmHWM) is that import's own: compare the two sizes to see
 whether memory stays flat. The baseline, measured in the same child, is paging through the same
-rows with the same gateway without writing anything locally.
+rows with the same gateway without writing anything locally. CPU seconds are reported for the
+importer process (with its read-ahead thread and, on SQLite, the database work; a PostgreSQL
+server's own CPU is not included) and for the sandbox process separately, so "where does the time
+go" does not need a profiler: on a loaded machine the wall time grows, the CPU split stays.
 
     .venv/bin/python bench/pull_import.py            # 10,000 then 100,000 (goal: ≤ 2 min, ≤ 500 MB)
     .venv/bin/python bench/pull_import.py --quick    # 1,000 then 10,000
@@ -42,6 +45,14 @@ def peak_rss_mb() -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU of a process (all its threads) so far: this one, or the sandbox's."""
+    if pid is None:
+        return time.process_time()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def child(base: str, realm: str) -> dict:
     """Runs in a fresh process: migrate a fresh database, connect, page through (baseline), import."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "syncportal.settings.test")
@@ -73,6 +84,7 @@ def child(base: str, realm: str) -> dict:
     connection = connection_complete(code=code, realm_id=realm)
     rss_ready = peak_rss_mb()
 
+    sandbox_pid = int(os.environ["BENCH_SANDBOX_PID"])
     gateway = gateway_for(connection)
     t0, rows = time.perf_counter(), 0
     for stage in ("customers", "invoices"):
@@ -82,14 +94,17 @@ def child(base: str, realm: str) -> dict:
     baseline = {"rows": rows, "seconds": time.perf_counter() - t0, "calls": gateway.calls}
 
     run = initial_import_start(connection=connection, enqueue=False)
-    t0 = time.perf_counter()
+    t0, cpu0, sandbox0 = time.perf_counter(), cpu_seconds(), cpu_seconds(sandbox_pid)
     run = run_import(run.pk)
     seconds = time.perf_counter() - t0
+    cpu, sandbox_cpu = cpu_seconds() - cpu0, cpu_seconds(sandbox_pid) - sandbox0
     return {
         "status": run.status,
         "error": run.error,
         "rows": run.processed,
         "seconds": seconds,
+        "cpu": cpu,
+        "sandbox_cpu": sandbox_cpu,
         "api_calls": run.api_calls,
         "pages": run.pages,
         "counts": run.counts,
@@ -110,7 +125,7 @@ def run_size(count: int, sandbox) -> dict:
     print(f"\n{count:,} customers + {count:,} invoices bulk-seeded in {time.perf_counter() - t0:.1f} s")
     server = sandbox.start_server(data, port)
     try:
-        env = dict(os.environ)
+        env = dict(os.environ, BENCH_SANDBOX_PID=str(server.pid))
         env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/syncportal.sqlite3")
         if env["DATABASE_URL"].startswith("postgres"):
             _recreate_postgres(env["DATABASE_URL"])
@@ -138,6 +153,10 @@ def report(count: int, figures: dict) -> None:
     print(
         f"  import: {figures['status']} {figures['rows']:,} rows in {figures['seconds']:.1f} s "
         f"= {figures['rows'] / figures['seconds']:,.0f} rows/s over {figures['pages']} pages"
+    )
+    print(
+        f"  CPU during the import: importer {figures['cpu']:.1f} s (this process; on SQLite the database "
+        f"work too), sandbox {figures['sandbox_cpu']:.1f} s (its own process)"
     )
     if figures["error"]:
         print(f"  error: {figures['error']}")

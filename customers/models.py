@@ -153,6 +153,9 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["family_name", "given_name"], name="customer_person_name"),
             models.Index(fields=["phone"], name="customer_phone"),
+            # The QuickBooks import looks store customers up by every match key, page by page.
+            models.Index(fields=["mobile"], name="customer_mobile"),
+            models.Index(fields=["company_name"], name="customer_company_name"),
             models.Index(fields=["updated_at"], name="customer_updated"),
         ]
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from integrations.importing import bulk
 from integrations.models.importing import ImportRun, QBOReference
 from integrations.models.sync import QBOLink
 from integrations.sync import documents, snapshots
@@ -174,7 +175,7 @@ def save_links(ctx: ImportContext, qbo_type: str, new: list, changed: list) -> N
     for link in new:
         link.qbo_type = qbo_type
         link.last_synced_at = now
-    QBOLink.objects.bulk_create(new, batch_size=1000)
+    bulk.insert(QBOLink, new)
     for link in changed:
         link.last_synced_at = now
     QBOLink.objects.bulk_update(

@@ -9,11 +9,14 @@ multi-statement change (a payment and the invoices it pays) is all-or-nothing.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .pagehint import PageHints
 
 # Tables shared by several sandbox modules. A module's private tables live in that module.
 BASE_SCHEMA = """
@@ -63,6 +66,11 @@ class SandboxDB:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._schemas: list[str] = []
+        # Bumped after every committed write: read it before a query to know whether what the
+        # query saw may have changed since (query page hints rely on it).
+        self._generations = itertools.count(1)
+        self.generation = 0
+        self.page_hints = PageHints()
         self.register_schema(BASE_SCHEMA)
 
     def register_schema(self, sql: str) -> None:
@@ -106,8 +114,13 @@ class SandboxDB:
             raise
         else:
             conn.execute("COMMIT")
+            self.changed()
         finally:
             self._local.depth = 0
+
+    def changed(self) -> None:
+        """Note a committed write (``next`` on a count is atomic under the GIL)."""
+        self.generation = next(self._generations)
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:

@@ -168,6 +168,7 @@ class Store:
                 record.opening_cents,
             ),
         )
+        self.db.changed()  # again at commit; this one covers a write made outside a transaction
 
     def next_id(self, realm: str, key: str, types: tuple[str, ...]) -> str:
         """Next Id of a sequence; starts after the highest Id already stored (seed data)."""
@@ -216,3 +217,4 @@ class Store:
         conn = self.db.conn
         for table in ("entity", "id_seq", "txn_link"):
             conn.execute(f"DELETE FROM {table} WHERE realm = ?", (realm,))  # noqa: S608
+        self.db.changed()

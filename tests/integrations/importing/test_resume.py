@@ -17,6 +17,7 @@ from integrations.models import ImportRun, QBOLink
 from integrations.sync.builders import build_operation, load_refs
 from integrations.sync.plan import Change
 from sales.models import Item, Payment, PaymentAllocation, Sale, SaleLine
+from tests.factories.customers import CustomerFactory
 from tests.factories.integrations import user_in_role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sandbox]
@@ -45,6 +46,23 @@ def test_existing_store_customers_are_linked_not_duplicated(seeded, import_all):
     assert by_name.balance == Decimal("70.00")  # QuickBooks' balance wins
     assert Customer.objects.get(display_name="Pier 12").parent_id == by_email.pk
     assert run.counts["customers"]["linked"] == 2
+
+
+def test_a_customer_merged_away_in_the_store_is_never_linked(seeded, import_all):
+    survivor = customer_create(display_name="Harbor Group")
+    merged = CustomerFactory(
+        display_name="Harbor Old Account", email="ap@harbor.example", phone="", merged_into=survivor
+    )
+
+    run = import_all()
+
+    assert run.status == ImportRun.Status.DONE, run.error
+    assert not QBOLink.objects.filter(entity="customers.customer", object_id=merged.pk).exists()
+    imported = Customer.objects.get(display_name="Harbor Outfitters")  # created, not matched
+    assert (
+        QBOLink.objects.get(entity="customers.customer", object_id=imported.pk).qbo_id
+        == seeded["parent"]["Id"]
+    )
 
 
 def test_a_run_killed_mid_way_resumes_without_duplicates(seeded, connection):

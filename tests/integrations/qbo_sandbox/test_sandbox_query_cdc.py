@@ -14,7 +14,7 @@ from quickbooks.objects.invoice import Invoice
 from quickbooks.objects.item import Item
 from quickbooks.objects.taxcode import TaxCode
 
-from .test_sandbox_sales import invoice, line
+from .test_sandbox_sales import invoice, line, pay
 
 
 def company_now() -> datetime:
@@ -114,3 +114,25 @@ def test_cdc_window_is_thirty_days_of_sandbox_time(make_qb, new_realm, hook):
     qb = make_qb(new_realm)  # a fresh token: two days passed
     later = change_data_capture([Customer], since, qb=qb)
     assert [c.DisplayName for c in later.Customer] == ["Before the jump"]
+
+
+def test_paging_a_filtered_list_stays_exact_when_it_changes_between_pages(qb, new_realm, make_qb, unique):
+    """A client walking STARTPOSITION pages over a filter SQLite cannot evaluate (Balance) gets every
+    row once; the server's shortcut to the next page must not survive a write in between."""
+    books = make_qb(new_realm)
+    buyer = make(books, unique("Pager"))
+    made = [invoice(books, buyer, line(amount)) for amount in (10, 0, 20, 30, 0, 40, 50)]
+    sql = (
+        f"SELECT * FROM Invoice WHERE CustomerRef = '{buyer.Id}' AND Balance > '0' ORDERBY Id "
+        "STARTPOSITION {} MAXRESULTS 2"
+    )
+
+    def page(start: int) -> list[str]:
+        return [row["Id"] for row in books.query(sql.format(start))["QueryResponse"].get("Invoice", [])]
+
+    ids = [i.Id for i in made]
+    assert page(1) + page(3) + page(5) + page(7) == [ids[0], ids[2], ids[3], ids[5], ids[6]]
+    assert page(1) == [ids[0], ids[2]]  # the server now knows where position 3 starts
+    pay(books, buyer, 10, (made[0], 10))  # the first open invoice is paid: later rows shift back
+    assert page(3) == [ids[5], ids[6]]
+    assert page(1) == [ids[2], ids[3]] and page(5) == []
