@@ -23,7 +23,17 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import chaos, lease, merge_steps, overwrite, plan, records, recovery, stale
+from integrations.sync import (
+    chaos,
+    lease,
+    merge_steps,
+    outbox_reader,
+    overwrite,
+    plan,
+    records,
+    recovery,
+    stale,
+)
 from integrations.sync.builders import (
     build_operation,
     build_removal,
@@ -32,7 +42,6 @@ from integrations.sync.builders import (
     refresh_refs,
 )
 from integrations.sync.limiter import RealmLimiter
-from syncportal.outbox.models import OutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +82,7 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
             return result
         # A wake-up that arrived while we held the lease found us busy and left its entries to us:
         # look once more after releasing, so a change committed during our last read is not stranded.
-        if not OutboxEntry.objects.filter(id__gt=seen).exists():
+        if not outbox_reader.has_unread(connection_id, seen):
             return result
 
 
@@ -96,23 +105,18 @@ def _drain_once(connection_id: int, result: DrainResult, deadline: float, refs_c
             _send(connection, gateway, batch, result)
         while time.monotonic() < deadline:
             lease.renew(connection.pk, owner)
-            entries = list(
-                OutboxEntry.objects.filter(id__gt=connection.outbox_position).order_by("id")[:CHUNK]
-            )
-            seen = max(seen, entries[-1].id if entries else 0)
+            # Past the position, plus rows that committed late into a gap (PostgreSQL: see outbox_reader).
+            chunk = outbox_reader.read_chunk(connection, CHUNK)
+            entries = chunk.entries
+            seen = max(seen, chunk.position)
             changes = plan.coalesce(entries)
             records.add_due_retries(connection, changes)
             merge_steps.run_merges(connection, gateway, entries, changes, result)
-            if not changes:
-                break
-            _push_changes(connection, gateway, changes, refs_cache, result)
-            moved = entries[-1].id if entries else connection.outbox_position
-            if moved != connection.outbox_position:
-                QBOConnection.objects.filter(pk=connection.pk).update(
-                    outbox_position=moved, last_push_at=timezone.now()
-                )
-                connection.outbox_position = moved
-            if len(entries) < CHUNK:
+            if changes:
+                _push_changes(connection, gateway, changes, refs_cache, result)
+            # Also when nothing was left to send: late rows read from a gap must leave the gap list.
+            outbox_reader.advance(connection, chunk)
+            if not changes or len(entries) < CHUNK:
                 break
     except StopDrain as stop:
         result.stopped = stop.reason
