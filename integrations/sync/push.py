@@ -37,6 +37,7 @@ from integrations.sync import (
 from integrations.sync.builders import (
     build_operation,
     build_removal,
+    links_for,
     load_refs,
     missing_dependencies,
     refresh_refs,
@@ -162,6 +163,7 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
         keys = [change.key for change, _ in wave]
         disputed = stale.disputed(connection, keys)
+        links = links_for(connection, keys)
         for change, record in wave:
             if record is not None and change.key in disputed and not change.overwrite:
                 record = stale.while_disputed(record, disputed[change.key])
@@ -171,7 +173,7 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
             if record is None:
                 built = build_removal(connection, change)
             else:
-                built = build_operation(connection, change, record, refs)
+                built = build_operation(connection, change, record, refs, link=links.get(change.key))
             if built.skip_reason:
                 records.skip(connection, change, built.skip_reason)
                 result.skipped += 1
