@@ -95,7 +95,6 @@ def advance(connection: QBOConnection, chunk: Chunk) -> None:
     connection.outbox_position, connection.outbox_gaps = chunk.position, chunk.gaps
 
 
-def has_unread(connection_id: int, seen: int) -> bool:
-    """Did a row commit past ``seen`` or into a gap after the drain last read?"""
-    gaps = QBOConnection.objects.filter(pk=connection_id).values_list("outbox_gaps", flat=True).first()
+def has_unread(seen: int, gaps: list) -> bool:
+    """Did a row commit past ``seen`` or into one of ``gaps`` (as the lease holder left them)?"""
     return OutboxEntry.objects.filter(Q(id__gt=seen) | gap_q(gaps)).exists()

@@ -78,28 +78,30 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
     deadline = time.monotonic() + time_budget
     refs_cache: dict = {}
     while True:
-        seen = _drain_once(connection_id, result, deadline, refs_cache)
+        seen, gaps = _drain_once(connection_id, result, deadline, refs_cache)
         if result.busy or result.stopped or time.monotonic() >= deadline:
             return result
         # A wake-up that arrived while we held the lease found us busy and left its entries to us:
         # look once more after releasing, so a change committed during our last read is not stranded.
-        if not outbox_reader.has_unread(connection_id, seen):
+        if not outbox_reader.has_unread(seen, gaps):
             return result
 
 
-def _drain_once(connection_id: int, result: DrainResult, deadline: float, refs_cache: dict) -> int:
-    """One lease-holding pass; returns the highest outbox id it read."""
+def _drain_once(
+    connection_id: int, result: DrainResult, deadline: float, refs_cache: dict
+) -> tuple[int, list]:
+    """One lease-holding pass; returns the highest outbox id it read and the gaps it left."""
     owner = result.owner
     connection = lease.acquire(connection_id, owner)
     if connection is None:
         result.busy = True
-        return 0
+        return 0, []
     seen = connection.outbox_position
     limiter = RealmLimiter(history=connection.recent_calls)
     gateway = gateway_for(connection, pace=limiter.pace)
     try:
         if not _may_send(connection, result):
-            return seen
+            return seen, connection.outbox_gaps
         for batch in PushBatch.objects.filter(
             connection=connection, status=PushBatch.Status.IN_FLIGHT
         ).order_by("id"):
@@ -128,7 +130,7 @@ def _drain_once(connection_id: int, result: DrainResult, deadline: float, refs_c
     finally:
         result.calls += gateway.calls
         lease.release(connection.pk, owner, limiter.history())
-    return seen
+    return seen, connection.outbox_gaps
 
 
 def _stop_reason(connection, exc: errors.QBOError) -> str:
