@@ -46,6 +46,10 @@ class QBOConnection(models.Model):
 
     # Push: every outbox entry with id <= outbox_position has been handled for this company.
     outbox_position = models.BigIntegerField(default=0, editable=False)
+    # ...except these: ids below the position whose rows had not committed when it moved past them
+    # (PostgreSQL takes ids at INSERT). [first_id, last_id, first_seen_epoch] ranges, re-read by
+    # every drain until the row shows up or OUTBOX_GAP_GRACE_SECONDS pass (a rolled-back insert).
+    outbox_gaps = models.JSONField(default=list, blank=True, editable=False)
     # One worker at a time talks to a company (Intuit asks for serial calls per realm): a lease row.
     lease_owner = models.CharField(max_length=100, blank=True, editable=False)
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)

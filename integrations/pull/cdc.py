@@ -24,6 +24,7 @@ from integrations.pull.customers import apply_customer
 from integrations.pull.record import qbo_time
 from integrations.pull.transactions import TRANSACTION_TYPES, apply_transaction
 from integrations.qbo.errors import QBOError
+from integrations.selectors.outbox import pending_q
 from integrations.services.connection import gateway_for
 from integrations.sync import lease
 from integrations.sync.limiter import RealmLimiter
@@ -124,10 +125,8 @@ def _hand_back_to_push(connection_id: int) -> None:
     # are waiting, queue the drain now rather than leaving them to the once-a-minute backstop.
     from integrations.tasks import enqueue_drain  # tasks imports this module
 
-    position = (
-        QBOConnection.objects.filter(pk=connection_id).values_list("outbox_position", flat=True).first()
-    )
-    if position is not None and OutboxEntry.objects.filter(id__gt=position).exists():
+    connection = QBOConnection.objects.filter(pk=connection_id).only("outbox_position", "outbox_gaps").first()
+    if connection is not None and OutboxEntry.objects.filter(pending_q(connection)).exists():
         enqueue_drain(connection_id)
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from integrations.models.sync import Direction, QBOLink, SyncEvent, SyncFailure
 from integrations.pull.compare import UNKNOWN
+from integrations.selectors.outbox import pending_q
 from syncportal.outbox.models import OutboxEntry
 
 ALL_FIELDS = "*"
@@ -27,7 +28,7 @@ def pending_local_fields(link: QBOLink) -> set[str]:
     5010, say), the entries since its last successful push: those fields never reached QuickBooks.
     """
     entries = OutboxEntry.objects.filter(entity=link.entity, object_id=link.object_id)
-    pending = Q(id__gt=link.connection.outbox_position)
+    pending = pending_q(link.connection)
     if SyncFailure.objects.filter(
         connection_id=link.connection_id,
         direction=Direction.PUSH,

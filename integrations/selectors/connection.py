@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from integrations.models.connection import QBOConnection
 from integrations.models.sync import SyncFailure
+from integrations.selectors.outbox import pending_q
 from integrations.services.connection import refresh_token_expiring
 from syncportal.outbox.models import OutboxEntry
 
@@ -34,10 +35,6 @@ def connection_state(connection: QBOConnection) -> tuple[str, str]:
             f" ({connection.pause_reason})" if connection.pause_reason else ""
         )
     return CONNECTED, "Connected"
-
-
-def _pending(position) -> QuerySet:
-    return OutboxEntry.objects.filter(id__gt=position)
 
 
 def connections_with_queue() -> QuerySet:
@@ -72,7 +69,7 @@ class ConnectionStatus:
 
 
 def connection_status(connection: QBOConnection) -> ConnectionStatus:
-    pending = _pending(connection.outbox_position)
+    pending = OutboxEntry.objects.filter(pending_q(connection))
     oldest = pending.order_by("id").values_list("created_at", flat=True).first()
     failures = (
         SyncFailure.objects.filter(

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from integrations.models.connection import QBOConnection
 from integrations.models.sync import QBOLink, SyncConflict, SyncEvent, SyncFailure
+from integrations.selectors.outbox import pending_for_any_q
 from integrations.sync.outcomes import cause_label
 from integrations.sync.plan import CHILD_ENTITIES
 from syncportal.outbox.models import OutboxEntry
@@ -80,16 +81,16 @@ def qbo_open_url(*, realm_id: str, qbo_type: str, qbo_id: str) -> str:
 
 def _pending(entity: str, object_id: int) -> int:
     """Outbox rows for this record (or its lines) that some connected company has not handled yet."""
-    positions = QBOConnection.objects.filter(status=QBOConnection.Status.CONNECTED).values_list(
-        "outbox_position", flat=True
+    connections = QBOConnection.objects.filter(status=QBOConnection.Status.CONNECTED).only(
+        "outbox_position", "outbox_gaps"
     )
-    if not positions:
+    if not connections:
         return 0
     children = [child for child, (parent, _) in CHILD_ENTITIES.items() if parent == entity]
     mine = Q(entity=entity, object_id=object_id)
     if children:
         mine |= Q(entity__in=children, details__parent_id=object_id)
-    return OutboxEntry.objects.filter(mine, id__gt=min(positions)).count()
+    return OutboxEntry.objects.filter(mine).filter(pending_for_any_q(connections)).count()
 
 
 def _event_row(event: SyncEvent) -> EventRow:

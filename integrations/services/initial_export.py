@@ -20,6 +20,7 @@ from customers.models import Customer
 from integrations.mapping.choices import CustomerScope
 from integrations.models import QBOConnection
 from integrations.selectors.config import sync_options
+from integrations.selectors.outbox import pending_q
 from syncportal.outbox.models import Operation, OutboxEntry
 
 ENTITY = "customers.customer"
@@ -43,7 +44,7 @@ def initial_export_queue(connection: QBOConnection) -> int:
     so an import that finishes twice (a resumed run) queues nothing twice.
     """
     linked = connection.links.filter(entity=ENTITY).values("object_id")
-    waiting = OutboxEntry.objects.filter(entity=ENTITY, id__gt=connection.outbox_position).values("object_id")
+    waiting = OutboxEntry.objects.filter(pending_q(connection), entity=ENTITY).values("object_id")
     ids = list(
         _in_scope(connection)
         .exclude(pk__in=linked)

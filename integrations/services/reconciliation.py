@@ -19,6 +19,7 @@ from customers.models import Customer
 from customers.services import customer_set_balance
 from integrations.models import QBOConnection, QBOLink, ReconciliationRow, ReconciliationRun, SyncFailure
 from integrations.qbo.errors import QBOError
+from integrations.selectors.outbox import pending_q
 from integrations.services.connection import gateway_for
 from integrations.sync.plan import CHILD_ENTITIES
 from sales.models import Payment, Refund, Sale, StoreCredit
@@ -65,7 +66,7 @@ def reconciliation_run(*, connection: QBOConnection, actor=None, gateway=None) -
         return run
 
     # Read after QuickBooks: a change pushed meanwhile has moved the position on.
-    connection.refresh_from_db(fields=["outbox_position"])
+    connection.refresh_from_db(fields=["outbox_position", "outbox_gaps"])
     pending = _per_customer(_pending_keys(connection))
     failed = _per_customer(_failure_keys(connection))
     qbo_ids = {object_id: qbo_id for qbo_id, object_id in linked.items()}
@@ -113,9 +114,9 @@ def _explain(local: Decimal, remote: Decimal | None, pending: int, failed: int) 
 def _pending_keys(connection: QBOConnection) -> list[tuple[str, int]]:
     """(entity, id) of every record with an outbox row this company has not handled yet."""
     keys = []
-    for entity, object_id, details in OutboxEntry.objects.filter(
-        id__gt=connection.outbox_position
-    ).values_list("entity", "object_id", "details"):
+    for entity, object_id, details in OutboxEntry.objects.filter(pending_q(connection)).values_list(
+        "entity", "object_id", "details"
+    ):
         if entity in CHILD_ENTITIES:
             entity, parent_id = CHILD_ENTITIES[entity][0], (details or {}).get("parent_id")
             if not parent_id:

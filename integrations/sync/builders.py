@@ -19,7 +19,15 @@ from integrations.sync.documents import Invalid, needs_customer
 from integrations.sync.plan import Change
 from integrations.sync.refs import Refs, Unresolved, load_refs, refresh_refs
 
-__all__ = ["Built", "build_operation", "build_removal", "load_refs", "missing_dependencies", "refresh_refs"]
+__all__ = [
+    "Built",
+    "build_operation",
+    "build_removal",
+    "links_for",
+    "load_refs",
+    "missing_dependencies",
+    "refresh_refs",
+]
 
 VOID_TYPES = {"sales.sale": None, "sales.payment": "Payment"}  # None: SalesReceipt or Invoice, by link
 DELETE_ON_VOID = {"sales.refund": "RefundReceipt", "sales.storecredit": "CreditMemo"}
@@ -45,8 +53,25 @@ def _link(connection, change: Change):
     ).first()
 
 
-def build_operation(connection, change: Change, record, refs: Refs) -> Built:
-    link = _link(connection, change)
+def links_for(connection, keys) -> dict[tuple[str, int], QBOLink]:
+    """The links of a whole wave in one query per entity (not one per record)."""
+    wanted: dict[str, list[int]] = {}
+    for entity, object_id in keys:
+        wanted.setdefault(entity, []).append(object_id)
+    found = {}
+    for entity, ids in wanted.items():
+        for link in QBOLink.objects.filter(connection=connection, entity=entity, object_id__in=ids):
+            found[(link.entity, link.object_id)] = link
+    return found
+
+
+_UNKNOWN = object()
+
+
+def build_operation(connection, change: Change, record, refs: Refs, *, link=_UNKNOWN) -> Built:
+    """``link``: the record's QBOLink or None when the caller already read it (``links_for``)."""
+    if link is _UNKNOWN:
+        link = _link(connection, change)
     if link and link.fingerprint == "deleted":
         return Built(skip_reason="already deleted in QuickBooks")
     entity = change.entity

@@ -28,6 +28,7 @@ from integrations.sync import (
     chaos,
     lease,
     merge_steps,
+    outbox_reader,
     overwrite,
     plan,
     records,
@@ -38,12 +39,12 @@ from integrations.sync import (
 from integrations.sync.builders import (
     build_operation,
     build_removal,
+    links_for,
     load_refs,
     missing_dependencies,
     refresh_refs,
 )
 from integrations.sync.limiter import RealmLimiter
-from syncportal.outbox.models import OutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -79,51 +80,48 @@ def drain(connection_id: int, *, owner: str | None = None, time_budget: float = 
     deadline = time.monotonic() + time_budget
     refs_cache: dict = {}
     while True:
-        seen = _drain_once(connection_id, result, deadline, refs_cache)
+        seen, gaps = _drain_once(connection_id, result, deadline, refs_cache)
         if result.busy or result.stopped or time.monotonic() >= deadline:
             return result
         # A wake-up that arrived while we held the lease found us busy and left its entries to us:
         # look once more after releasing, so a change committed during our last read is not stranded.
-        if not OutboxEntry.objects.filter(id__gt=seen).exists():
+        if not outbox_reader.has_unread(seen, gaps):
             return result
 
 
-def _drain_once(connection_id: int, result: DrainResult, deadline: float, refs_cache: dict) -> int:
-    """One lease-holding pass; returns the highest outbox id it read."""
+def _drain_once(
+    connection_id: int, result: DrainResult, deadline: float, refs_cache: dict
+) -> tuple[int, list]:
+    """One lease-holding pass; returns the highest outbox id it read and the gaps it left."""
     owner = result.owner
     connection = lease.acquire(connection_id, owner)
     if connection is None:
         result.busy = True
-        return 0
+        return 0, []
     seen = connection.outbox_position
     limiter = RealmLimiter(history=connection.recent_calls)
     gateway = gateway_for(connection, pace=limiter.pace)
     try:
         if not _may_send(connection, result):
-            return seen
+            return seen, connection.outbox_gaps
         for batch in PushBatch.objects.filter(
             connection=connection, status=PushBatch.Status.IN_FLIGHT
         ).order_by("id"):
             _send(connection, gateway, batch, result)
         while time.monotonic() < deadline:
             lease.renew(connection.pk, owner)
-            entries = list(
-                OutboxEntry.objects.filter(id__gt=connection.outbox_position).order_by("id")[:CHUNK]
-            )
-            seen = max(seen, entries[-1].id if entries else 0)
+            # Past the position, plus rows that committed late into a gap (PostgreSQL: see outbox_reader).
+            chunk = outbox_reader.read_chunk(connection, CHUNK)
+            entries = chunk.entries
+            seen = max(seen, chunk.position)
             changes = plan.coalesce(entries)
             records.add_due_retries(connection, changes)
             merge_steps.run_merges(connection, gateway, entries, changes, result)
-            if not changes:
-                break
-            _push_changes(connection, gateway, changes, refs_cache, result)
-            moved = entries[-1].id if entries else connection.outbox_position
-            if moved != connection.outbox_position:
-                QBOConnection.objects.filter(pk=connection.pk).update(
-                    outbox_position=moved, last_push_at=timezone.now()
-                )
-                connection.outbox_position = moved
-            if len(entries) < CHUNK:
+            if changes:
+                _push_changes(connection, gateway, changes, refs_cache, result)
+            # Also when nothing was left to send: late rows read from a gap must leave the gap list.
+            outbox_reader.advance(connection, chunk)
+            if not changes or len(entries) < CHUNK:
                 break
     except StopDrain as stop:
         result.stopped = stop.reason
@@ -134,7 +132,7 @@ def _drain_once(connection_id: int, result: DrainResult, deadline: float, refs_c
     finally:
         result.calls += gateway.calls
         lease.release(connection.pk, owner, limiter.history())
-    return seen
+    return seen, connection.outbox_gaps
 
 
 def _stop_reason(connection, exc: errors.QBOError) -> str:
@@ -173,6 +171,7 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
         keys = [change.key for change, _ in wave]
         disputed = stale.disputed(connection, keys)
+        links = links_for(connection, keys)
         for change, record in wave:
             if record is not None and change.key in disputed and not change.overwrite:
                 record = stale.while_disputed(record, disputed[change.key])
@@ -182,7 +181,7 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
             if record is None:
                 built = build_removal(connection, change)
             else:
-                built = build_operation(connection, change, record, refs)
+                built = build_operation(connection, change, record, refs, link=links.get(change.key))
             if built.skip_reason:
                 records.skip(connection, change, built.skip_reason)
                 result.skipped += 1

@@ -112,30 +112,41 @@ def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[Batch
     sent = {body["bId"]: body for body in batch.body["BatchItemRequest"]}
     now = timezone.now()
     per_item_ms = duration_ms // max(1, len(batch.items))
+    # A batch's links, events and resolved failures are read and written a few queries per batch,
+    # not per record: this runs for every record pushed (engine cost, bench/push.py).
+    links = _links_of(connection, batch.items)
+    changed_links: dict[tuple[str, int], QBOLink] = {}
+    events: list[SyncEvent] = []
+    resolved: dict[str, set[int]] = {}
     for item in batch.items:
         answer = by_bid[item["bId"]]
         entity, object_id = item["entity"], item["object_id"]
         if answer.ok:
             ok += 1
-            _link(connection, item, answer.entity or {}, sent[item["bId"]].get(item["qbo_type"]) or {})
+            doc = sent[item["bId"]].get(item["qbo_type"]) or {}
+            link = _link(connection, item, answer.entity or {}, doc, links)
+            if link is None:
+                changed_links.pop((entity, object_id), None)  # deleted there (or no id): nothing to save
+            else:
+                changed_links[(entity, object_id)] = link
             first_at = datetime.fromisoformat(item["first_at"]) if item.get("first_at") else None
-            SyncEvent.objects.create(
-                connection=connection,
-                direction=Direction.PUSH,
-                entity=entity,
-                object_id=object_id,
-                qbo_type=item["qbo_type"],
-                qbo_id=str((answer.entity or {}).get("Id", "")),
-                operation=item["operation"],
-                outcome=SyncEvent.Outcome.OK,
-                duration_ms=per_item_ms,
-                latency_ms=int((now - first_at).total_seconds() * 1000) if first_at else None,
-                request_id=batch.request_id,
-                summary={"batch": batch.pk, "qbo_operation": item["batch_operation"]},
+            events.append(
+                SyncEvent(
+                    connection=connection,
+                    direction=Direction.PUSH,
+                    entity=entity,
+                    object_id=object_id,
+                    qbo_type=item["qbo_type"],
+                    qbo_id=str((answer.entity or {}).get("Id", "")),
+                    operation=item["operation"],
+                    outcome=SyncEvent.Outcome.OK,
+                    duration_ms=per_item_ms,
+                    latency_ms=int((now - first_at).total_seconds() * 1000) if first_at else None,
+                    request_id=batch.request_id,
+                    summary={"batch": batch.pk, "qbo_operation": item["batch_operation"]},
+                )
             )
-            SyncFailure.objects.filter(
-                connection=connection, entity=entity, object_id=object_id, status__in=ACTIVE
-            ).update(status=SyncFailure.Status.RESOLVED, resolved_at=now, force_push=False)
+            resolved.setdefault(entity, set()).add(object_id)
         else:
             failed += 1
             error = answer.error
@@ -156,18 +167,26 @@ def apply_batch(connection: QBOConnection, batch: PushBatch, answers: list[Batch
                 code=error.code,
                 detail=error.detail,
             )
-            SyncEvent.objects.create(
-                connection=connection,
-                direction=Direction.PUSH,
-                entity=entity,
-                object_id=object_id,
-                qbo_type=item["qbo_type"],
-                operation=item["operation"],
-                outcome=SyncEvent.Outcome.FAILED,
-                duration_ms=per_item_ms,
-                request_id=batch.request_id,
-                summary={"code": error.code, "message": error.message[:200], "cause": diagnosis.cause},
+            events.append(
+                SyncEvent(
+                    connection=connection,
+                    direction=Direction.PUSH,
+                    entity=entity,
+                    object_id=object_id,
+                    qbo_type=item["qbo_type"],
+                    operation=item["operation"],
+                    outcome=SyncEvent.Outcome.FAILED,
+                    duration_ms=per_item_ms,
+                    request_id=batch.request_id,
+                    summary={"code": error.code, "message": error.message[:200], "cause": diagnosis.cause},
+                )
             )
+    _save_links(changed_links.values(), now)
+    SyncEvent.objects.bulk_create(events)
+    for entity, ids in resolved.items():
+        SyncFailure.objects.filter(
+            connection=connection, entity=entity, object_id__in=ids, status__in=ACTIVE
+        ).update(status=SyncFailure.Status.RESOLVED, resolved_at=now, force_push=False)
     if ok:
         wake_dependents(connection)
     return ok, failed
@@ -181,20 +200,32 @@ def wake_dependents(connection: QBOConnection) -> None:
     ).update(status=SyncFailure.Status.RETRYING, next_retry_at=timezone.now())
 
 
-def _link(connection: QBOConnection, item: dict, entity_doc: dict, sent_body: dict) -> None:
+def _links_of(connection: QBOConnection, items: list[dict]) -> dict[tuple[str, int], QBOLink]:
+    wanted: dict[str, set[int]] = {}
+    for item in items:
+        wanted.setdefault(item["entity"], set()).add(item["object_id"])
+    found = {}
+    for entity, ids in wanted.items():
+        for link in QBOLink.objects.filter(connection=connection, entity=entity, object_id__in=ids):
+            found[(link.entity, link.object_id)] = link
+    return found
+
+
+def _link(connection: QBOConnection, item: dict, entity_doc: dict, sent_body: dict, links: dict):
+    """The batch item's link with QuickBooks' answer laid on it (saved by ``_save_links``)."""
     qbo_id = str(entity_doc.get("Id", ""))
     if not qbo_id:
-        return
+        return None
+    key = (item["entity"], item["object_id"])
     if item["batch_operation"] == "delete" or entity_doc.get("status") == "Deleted":
         QBOLink.objects.filter(
             connection=connection, entity=item["entity"], object_id=item["object_id"]
         ).update(fingerprint="deleted", sync_token="")
-        return
-    # One read and one write (not update_or_create's locked read + savepoint): only the lease
-    # holder writes links for this company, inside the batch's transaction.
-    link = QBOLink.objects.filter(
-        connection=connection, entity=item["entity"], object_id=item["object_id"]
-    ).first() or QBOLink(connection=connection, entity=item["entity"], object_id=item["object_id"])
+        links.pop(key, None)
+        return None
+    # Only the lease holder writes links for this company, inside the batch's transaction.
+    link = links.get(key) or QBOLink(connection=connection, entity=key[0], object_id=key[1])
+    links[key] = link
     old = link.base if link.pk and item["batch_operation"] == "update" else {}
     link.qbo_type = item["qbo_type"]
     link.qbo_id = qbo_id
@@ -204,7 +235,21 @@ def _link(connection: QBOConnection, item: dict, entity_doc: dict, sent_body: di
     # of the three-way merge after a 5010, sync.merge3). A follow-up update (after a merge or a link)
     # carries no full state: the fields it sent are laid over the old base.
     link.base = item.get("base") or merge3.next_base(old, sent_body)
-    link.save()
+    return link
+
+
+_LINK_FIELDS = ["qbo_type", "qbo_id", "sync_token", "fingerprint", "base", "last_synced_at"]
+
+
+def _save_links(links, now) -> None:
+    new = [link for link in links if link.pk is None]
+    known = [link for link in links if link.pk is not None]
+    for link in known:
+        link.last_synced_at = now  # auto_now is not applied by bulk_update
+    if known:
+        QBOLink.objects.bulk_update(known, _LINK_FIELDS)
+    if new:
+        QBOLink.objects.bulk_create(new)
 
 
 @transaction.atomic

@@ -179,6 +179,9 @@ LOGGING = {
 
 # Called (dotted path) after a transaction that wrote outbox rows commits: wakes the push drain.
 OUTBOX_COMMIT_HOOK = env("OUTBOX_COMMIT_HOOK", default="integrations.tasks.wake_push")
+# On PostgreSQL an outbox row can commit after a higher id was pushed; the push re-reads such gaps
+# for this long before deciding the insert was rolled back (no transaction stays open that long).
+OUTBOX_GAP_GRACE_SECONDS = env.int("OUTBOX_GAP_GRACE_SECONDS", default=300)
 
 # --- Duplicate customers -------------------------------------------------------------------------
 # Scores are 0..1 (customers/matching/scoring.py). Pairs at or above the review threshold go to the

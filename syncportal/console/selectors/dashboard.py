@@ -26,6 +26,7 @@ from integrations.models import (
     SyncFailure,
     SyncLatencyDaily,
 )
+from integrations.selectors.outbox import pending_for_any_q, pending_q
 from integrations.services.rollup import WINDOW, floor_hour
 from integrations.sync.outcomes import cause_label
 from syncportal.console.links import change_url, changelist_url
@@ -161,11 +162,10 @@ def _queue(connections: list[QBOConnection]) -> dict[int, tuple[int, dt.datetime
         return {}
     aggregates = {}
     for connection in connections:
-        pending = Q(id__gt=connection.outbox_position)
+        pending = pending_q(connection)
         aggregates[f"n{connection.pk}"] = Count("pk", filter=pending)
         aggregates[f"t{connection.pk}"] = Min("created_at", filter=pending)
-    lowest = min(c.outbox_position for c in connections)
-    row = OutboxEntry.objects.filter(id__gt=lowest).aggregate(**aggregates)
+    row = OutboxEntry.objects.filter(pending_for_any_q(connections)).aggregate(**aggregates)
     return {c.pk: (row[f"n{c.pk}"], row[f"t{c.pk}"]) for c in connections}
 
 
