@@ -38,14 +38,16 @@ def _label(record) -> str:
     return f"{record._meta.verbose_name.capitalize()} ‘{record}’"
 
 
-def _link(connection, change: Change):
+def _link(connection, change: Change, links: dict | None = None):
+    if links is not None:  # the wave's links, read in one query (linkrows.links_for)
+        return links.get(change.key)
     return QBOLink.objects.filter(
         connection=connection, entity=change.entity, object_id=change.object_id
     ).first()
 
 
-def build_operation(connection, change: Change, record, refs: Refs) -> Built:
-    link = _link(connection, change)
+def build_operation(connection, change: Change, record, refs: Refs, links: dict | None = None) -> Built:
+    link = _link(connection, change, links)
     if link and link.fingerprint == "deleted":
         return Built(skip_reason="already deleted in QuickBooks")
     entity = change.entity
@@ -148,9 +150,9 @@ def _void(entity: str, link) -> Built:
     return Built(skip_reason=f"{entity} cannot be voided")
 
 
-def build_removal(connection, change: Change) -> Built:
+def build_removal(connection, change: Change, links: dict | None = None) -> Built:
     """The local record is gone: delete its QuickBooks copy, or make a name-list entry inactive."""
-    link = _link(connection, change)
+    link = _link(connection, change, links)
     if not link or link.fingerprint == "deleted":
         return Built(skip_reason="the record no longer exists here")
     body = {"Id": link.qbo_id, "SyncToken": link.sync_token}

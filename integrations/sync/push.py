@@ -23,7 +23,7 @@ from integrations.models.sync import PushBatch
 from integrations.qbo import errors
 from integrations.qbo.contracts import BatchOp
 from integrations.services.connection import gateway_for
-from integrations.sync import chaos, lease, merge_steps, overwrite, plan, records, recovery, stale
+from integrations.sync import chaos, lease, linkrows, merge_steps, overwrite, plan, records, recovery, stale
 from integrations.sync.builders import (
     build_operation,
     build_removal,
@@ -153,10 +153,13 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
         (removed if record is None else pending).append((change, record))
     _add_dependencies(changes, pending, refs)
     overwrite.refresh_sync_tokens(connection, gateway, [change for change, _ in pending])
+    previous: list = []
     for wave in [removed, *plan.waves(pending)]:
-        refs = refresh_refs(connection, refs)
+        # Only the previous wave can have made new ids; load_refs read every other link already.
+        refs = refresh_refs(connection, refs, keys=previous)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
-        keys = [change.key for change, _ in wave]
+        keys = previous = [change.key for change, _ in wave]
+        links = linkrows.links_for(connection, keys)
         disputed = stale.disputed(connection, keys)
         for change, record in wave:
             if record is not None and change.key in disputed and not change.overwrite:
@@ -165,9 +168,9 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
                     result.skipped += 1  # a conflict on a sale's money or links: it waits for a person
                     continue
             if record is None:
-                built = build_removal(connection, change)
+                built = build_removal(connection, change, links)
             else:
-                built = build_operation(connection, change, record, refs)
+                built = build_operation(connection, change, record, refs, links)
             if built.skip_reason:
                 records.skip(connection, change, built.skip_reason)
                 result.skipped += 1
