@@ -22,7 +22,8 @@ from integrations.qbo.contracts import BatchOp, BatchResult
 from integrations.qbo.errors import AuthExpired, QBOError, classify, from_fault
 
 TokenProvider = Callable[[bool], str]
-Pacer = Callable[[int, bool], None]
+# Blocks until the call may go; may return ``done``, called when the answer is back.
+Pacer = Callable[[int, bool], Callable[[], None] | None]
 
 
 def _no_pacing(cost: int, is_batch: bool) -> None:
@@ -53,7 +54,7 @@ class QBOGateway:
     def _call(self, fn: Callable, *, cost: int = 1, is_batch: bool = False):
         """Run ``fn(qb)``; on an expired access token refresh once and run it again."""
         for attempt in (1, 2):
-            self._pace(cost, is_batch)
+            done = self._pace(cost, is_batch)
             self.calls += 1
             try:
                 return fn(self._qb(refresh=attempt == 2))
@@ -61,6 +62,9 @@ class QBOGateway:
                 error = classify(exc)
             except Exception as exc:  # transport errors: requests / oauthlib
                 error = classify(exc)
+            finally:
+                if done is not None:
+                    done()
             if isinstance(error, AuthExpired) and attempt == 1:
                 continue
             raise error
@@ -129,7 +133,7 @@ class QBOGateway:
         raises ``AuthExpired`` and the caller sends the same request again with ``batch``.
         """
         data = json.dumps(_batch_body(ops), default=str)
-        self._pace(len(ops), True)
+        done = self._pace(len(ops), True)
         self.calls += 1
         qb, url = self._qb(), self._url("batch")
 
@@ -138,6 +142,9 @@ class QBOGateway:
                 response = qb.make_request("POST", url, data, params={}, request_id=request_id)
             except Exception as exc:  # SDK faults and transport errors alike
                 raise classify(exc) from None
+            finally:
+                if done is not None:
+                    done()
             return _batch_results(ops, response)
 
         return pool.submit(send)
