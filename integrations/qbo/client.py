@@ -102,7 +102,7 @@ def quickbooks_client(*, access_token: str, realm_id: str) -> QuickBooks:
         company_id=realm_id,
         minorversion=settings.QBO_MINOR_VERSION,
     )
-    adapter = _TimeoutAdapter(pool_connections=2, pool_maxsize=4)
+    adapter = _TimeoutAdapter(pool_connections=2, pool_maxsize=10)  # a push keeps a few batches in flight
     client.session.mount("http://", adapter)
     client.session.mount("https://", adapter)
     return client

@@ -5,14 +5,15 @@ The gateway knows HTTP and the SDK; it does not know Django models. It is given
   and persists under a lock), and
 - ``pace(cost, is_batch)``: blocks until the client-side limiter allows ``cost`` more requests, so
   SyncPortal never provokes a 429 (500/min, 40 batches/min per company).
-Requests go out one at a time per company (Intuit asks apps to serialise calls per realm), so the
-10-in-flight limit is never approached.
+Requests go out one at a time per company, except a push's batches (``submit_batch``): a few of
+them may be in flight at once, always well under Intuit's 10-in-flight limit.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 
 from quickbooks import exceptions as qbx
 
@@ -21,7 +22,8 @@ from integrations.qbo.contracts import BatchOp, BatchResult
 from integrations.qbo.errors import AuthExpired, QBOError, classify, from_fault
 
 TokenProvider = Callable[[bool], str]
-Pacer = Callable[[int, bool], None]
+# Blocks until the call may go; may return ``done``, called when the answer is back.
+Pacer = Callable[[int, bool], Callable[[], None] | None]
 
 
 def _no_pacing(cost: int, is_batch: bool) -> None:
@@ -52,7 +54,7 @@ class QBOGateway:
     def _call(self, fn: Callable, *, cost: int = 1, is_batch: bool = False):
         """Run ``fn(qb)``; on an expired access token refresh once and run it again."""
         for attempt in (1, 2):
-            self._pace(cost, is_batch)
+            done = self._pace(cost, is_batch)
             self.calls += 1
             try:
                 return fn(self._qb(refresh=attempt == 2))
@@ -60,6 +62,9 @@ class QBOGateway:
                 error = classify(exc)
             except Exception as exc:  # transport errors: requests / oauthlib
                 error = classify(exc)
+            finally:
+                if done is not None:
+                    done()
             if isinstance(error, AuthExpired) and attempt == 1:
                 continue
             raise error
@@ -117,29 +122,32 @@ class QBOGateway:
 
     def batch(self, ops: list[BatchOp], *, request_id: str) -> list[BatchResult]:
         """One batch request (≤ 30 items). Each item succeeds or fails on its own."""
-        if not 0 < len(ops) <= 30:
-            raise ValueError("a QuickBooks batch holds 1 to 30 items")
-        items = []
-        for op in ops:
-            item = {"bId": op.bid, "operation": op.operation, op.qbo_type: op.body}
-            if op.options:
-                item["optionsData"] = op.options
-            items.append(item)
-        response = self._post(
-            "batch", {"BatchItemRequest": items}, request_id=request_id, cost=len(ops), is_batch=True
-        )
-        by_bid = {item.get("bId"): item for item in response.get("BatchItemResponse", [])}
-        results = []
-        for op in ops:
-            item = by_bid.get(op.bid)
-            if item is None:
-                error: QBOError = classify(RuntimeError("QuickBooks returned no answer for this item"))
-                results.append(BatchResult(bid=op.bid, error=error))
-            elif "Fault" in item:
-                results.append(BatchResult(bid=op.bid, error=from_fault(item["Fault"])))
-            else:
-                results.append(BatchResult(bid=op.bid, entity=item.get(op.qbo_type)))
-        return results
+        response = self._post("batch", _batch_body(ops), request_id=request_id, cost=len(ops), is_batch=True)
+        return _batch_results(ops, response)
+
+    def submit_batch(self, pool: Executor, ops: list[BatchOp], *, request_id: str) -> Future:
+        """Like ``batch``, but the request runs on ``pool`` so several can be in flight at once.
+
+        Pacing happens here, on the caller's thread, so the limiter needs no lock. An expired access
+        token is not refreshed on the pool's thread (refreshing writes the database): the future
+        raises ``AuthExpired`` and the caller sends the same request again with ``batch``.
+        """
+        data = json.dumps(_batch_body(ops), default=str)
+        done = self._pace(len(ops), True)
+        self.calls += 1
+        qb, url = self._qb(), self._url("batch")
+
+        def send() -> list[BatchResult]:
+            try:
+                response = qb.make_request("POST", url, data, params={}, request_id=request_id)
+            except Exception as exc:  # SDK faults and transport errors alike
+                raise classify(exc) from None
+            finally:
+                if done is not None:
+                    done()
+            return _batch_results(ops, response)
+
+        return pool.submit(send)
 
     def query(self, sql: str) -> dict:
         """Run one query; returns QueryResponse (entity lists, startPosition, maxResults, totalCount)."""
@@ -168,3 +176,30 @@ class QBOGateway:
                 if isinstance(value, list):
                     changes.setdefault(key, []).extend(value)
         return changes
+
+
+def _batch_body(ops: list[BatchOp]) -> dict:
+    if not 0 < len(ops) <= 30:
+        raise ValueError("a QuickBooks batch holds 1 to 30 items")
+    items = []
+    for op in ops:
+        item = {"bId": op.bid, "operation": op.operation, op.qbo_type: op.body}
+        if op.options:
+            item["optionsData"] = op.options
+        items.append(item)
+    return {"BatchItemRequest": items}
+
+
+def _batch_results(ops: list[BatchOp], response: dict) -> list[BatchResult]:
+    by_bid = {item.get("bId"): item for item in response.get("BatchItemResponse", [])}
+    results = []
+    for op in ops:
+        item = by_bid.get(op.bid)
+        if item is None:
+            error: QBOError = classify(RuntimeError("QuickBooks returned no answer for this item"))
+            results.append(BatchResult(bid=op.bid, error=error))
+        elif "Fault" in item:
+            results.append(BatchResult(bid=op.bid, error=from_fault(item["Fault"])))
+        else:
+            results.append(BatchResult(bid=op.bid, entity=item.get(op.qbo_type)))
+    return results

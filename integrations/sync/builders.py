@@ -23,7 +23,6 @@ __all__ = [
     "Built",
     "build_operation",
     "build_removal",
-    "links_for",
     "load_refs",
     "missing_dependencies",
     "refresh_refs",
@@ -47,31 +46,16 @@ def _label(record) -> str:
     return f"{record._meta.verbose_name.capitalize()} ‘{record}’"
 
 
-def _link(connection, change: Change):
+def _link(connection, change: Change, links: dict | None = None):
+    if links is not None:  # the wave's links, read in one query (linkrows.links_for)
+        return links.get(change.key)
     return QBOLink.objects.filter(
         connection=connection, entity=change.entity, object_id=change.object_id
     ).first()
 
 
-def links_for(connection, keys) -> dict[tuple[str, int], QBOLink]:
-    """The links of a whole wave in one query per entity (not one per record)."""
-    wanted: dict[str, list[int]] = {}
-    for entity, object_id in keys:
-        wanted.setdefault(entity, []).append(object_id)
-    found = {}
-    for entity, ids in wanted.items():
-        for link in QBOLink.objects.filter(connection=connection, entity=entity, object_id__in=ids):
-            found[(link.entity, link.object_id)] = link
-    return found
-
-
-_UNKNOWN = object()
-
-
-def build_operation(connection, change: Change, record, refs: Refs, *, link=_UNKNOWN) -> Built:
-    """``link``: the record's QBOLink or None when the caller already read it (``links_for``)."""
-    if link is _UNKNOWN:
-        link = _link(connection, change)
+def build_operation(connection, change: Change, record, refs: Refs, links: dict | None = None) -> Built:
+    link = _link(connection, change, links)
     if link and link.fingerprint == "deleted":
         return Built(skip_reason="already deleted in QuickBooks")
     entity = change.entity
@@ -194,9 +178,9 @@ def _void(entity: str, link) -> Built:
     return Built(skip_reason=f"{entity} cannot be voided")
 
 
-def build_removal(connection, change: Change) -> Built:
+def build_removal(connection, change: Change, links: dict | None = None) -> Built:
     """The local record is gone: delete its QuickBooks copy, or make a name-list entry inactive."""
-    link = _link(connection, change)
+    link = _link(connection, change, links)
     if not link or link.fingerprint == "deleted":
         return Built(skip_reason="the record no longer exists here")
     body = {"Id": link.qbo_id, "SyncToken": link.sync_token}

@@ -11,6 +11,7 @@ with the lease (``QBOConnection.recent_calls``), so the budget holds across work
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -36,10 +37,9 @@ class RealmLimiter:
         self.scale = float(getattr(settings, "QBO_CLOCK_SCALE", 1.0))
         self._clock = clock
         self._sleep = sleep
-        # (timestamp, cost, is_batch) of the calls in the last window
-        self._log: deque[tuple[float, int, bool]] = deque(
-            (float(t), int(c), bool(b)) for t, c, b in (history or [])
-        )
+        # [timestamp, cost, is_batch] of the calls in the last window
+        self._log: deque[list] = deque([float(t), int(c), bool(b)] for t, c, b in (history or []))
+        self._lock = threading.Lock()  # a push's batches finish on other threads (``done``)
         self.waited = 0.0
 
     @property
@@ -51,38 +51,53 @@ class RealmLimiter:
             self._log.popleft()
 
     def _wait_needed(self, now: float, cost: int, is_batch: bool) -> float:
+        # Timestamps are moved to a call's end (``done``), so the log is only nearly in order:
+        # a call leaves the window once it and every call logged before it have (the running max).
         self._trim(now)
         used = sum(c for _, c, _ in self._log)
         wait = 0.0
         if used + cost > self.per_minute:
             # Wait until enough of the oldest calls leave the window.
             excess = used + cost - self.per_minute
-            freed = 0
+            freed, latest = 0, 0.0
             for ts, c, _ in self._log:
-                freed += c
+                freed, latest = freed + c, max(latest, ts)
                 if freed >= excess:
-                    wait = max(wait, ts + self.window - now)
+                    wait = max(wait, latest + self.window - now)
                     break
         if is_batch:
             batches = [ts for ts, _, b in self._log if b]
             if len(batches) + 1 > self.batches_per_minute:
-                wait = max(wait, batches[len(batches) - self.batches_per_minute] + self.window - now)
+                oldest = len(batches) - self.batches_per_minute
+                wait = max(wait, max(batches[: oldest + 1]) + self.window - now)
         return max(0.0, wait)
 
-    def pace(self, cost: int, is_batch: bool) -> None:
-        """Block until ``cost`` more requests fit, then record them."""
+    def pace(self, cost: int, is_batch: bool) -> Callable[[], None]:
+        """Block until ``cost`` more requests fit, then record them. Returns ``done``, to call when
+        the answer is back: QuickBooks counts a request when it admits it, somewhere between our
+        send and its answer, so the call is logged at the later end. Logging only the send time let
+        a few batches in flight at once overrun Intuit's window by a request or two (a 429)."""
         if cost > self.per_minute:
             raise ValueError("a single call cannot cost more than the per-minute budget")
         while True:
-            now = self._clock()
-            wait = self._wait_needed(now, cost, is_batch)
-            if wait <= 0:
-                self._log.append((now, cost, is_batch))
-                return
+            with self._lock:
+                now = self._clock()
+                wait = self._wait_needed(now, cost, is_batch)
+                if wait <= 0:
+                    entry = [now, cost, is_batch]
+                    self._log.append(entry)
+                    break
             self.waited += wait
             self._sleep(wait + 0.001)
 
+        def done() -> None:
+            with self._lock:
+                entry[0] = max(entry[0], self._clock())
+
+        return done
+
     def history(self) -> list[list[float]]:
         """The last window's calls, to store with the lease for the next holder."""
-        self._trim(self._clock())
-        return [[ts, c, int(b)] for ts, c, b in self._log]
+        with self._lock:
+            self._trim(self._clock())
+            return [[ts, c, int(b)] for ts, c, b in self._log]

@@ -13,8 +13,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +30,7 @@ from integrations.sync import (
     addresses,
     chaos,
     lease,
+    linkrows,
     merge_steps,
     outbox_reader,
     overwrite,
@@ -39,7 +43,6 @@ from integrations.sync import (
 from integrations.sync.builders import (
     build_operation,
     build_removal,
-    links_for,
     load_refs,
     missing_dependencies,
     refresh_refs,
@@ -49,6 +52,9 @@ from integrations.sync.limiter import RealmLimiter
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 30
+# Batches of one wave in flight at once: one request's round trip overlaps the next one's bookkeeping.
+# Intuit allows 10 per company; the limiter still paces every request (QBO_PUSH_IN_FLIGHT overrides).
+IN_FLIGHT = 4
 CHUNK = 900  # outbox rows planned at once; memory stays flat however long the queue is
 _ITEM_KEYS = {"bId", "operation", "optionsData"}
 REQUEST_NAMESPACE = uuid.UUID("6b1f3f5e-8a53-4c0e-9d7e-5f2a4f3c9a10")
@@ -166,12 +172,14 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
         (removed if record is None else pending).append((change, record))
     _add_dependencies(changes, pending, refs)
     overwrite.refresh_sync_tokens(connection, gateway, [change for change, _ in pending])
+    previous: list = []
     for wave in [removed, *plan.waves(pending)]:
-        refs = refresh_refs(connection, refs)
+        # Only the previous wave can have made new ids; load_refs read every other link already.
+        refs = refresh_refs(connection, refs, keys=previous)
         ops: list[tuple[plan.Change, object, BatchOp, dict]] = []
-        keys = [change.key for change, _ in wave]
+        keys = previous = [change.key for change, _ in wave]
+        links = linkrows.links_for(connection, keys)
         disputed = stale.disputed(connection, keys)
-        links = links_for(connection, keys)
         for change, record in wave:
             if record is not None and change.key in disputed and not change.overwrite:
                 record = stale.while_disputed(record, disputed[change.key])
@@ -179,9 +187,9 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
                     result.skipped += 1  # a conflict on a sale's money or links: it waits for a person
                     continue
             if record is None:
-                built = build_removal(connection, change)
+                built = build_removal(connection, change, links)
             else:
-                built = build_operation(connection, change, record, refs, link=links.get(change.key))
+                built = build_operation(connection, change, record, refs, links)
             if built.skip_reason:
                 records.skip(connection, change, built.skip_reason)
                 result.skipped += 1
@@ -193,10 +201,9 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
                 result.failed += 1
             else:
                 ops.append((change, record, built.op, built.meta))
-        for start in range(0, len(ops), BATCH_SIZE):
-            chunk = ops[start : start + BATCH_SIZE]
-            batch = _record_intent(connection, chunk)
-            _send(connection, gateway, batch, result)
+        _send_wave(
+            connection, gateway, [ops[i : i + BATCH_SIZE] for i in range(0, len(ops), BATCH_SIZE)], result
+        )
 
 
 def _add_dependencies(changes, pending, refs) -> None:
@@ -257,7 +264,43 @@ def _record_intent(connection, chunk) -> PushBatch:
     return batch
 
 
+def _send_wave(connection, gateway, chunks: list, result: DrainResult) -> None:
+    """Send one wave's batches, up to ``IN_FLIGHT`` at once (items of a wave never depend on each
+    other). Each intent is committed before its request leaves; answers are applied here, in order,
+    so only this thread touches the database. If one batch stops the drain, the others still in
+    flight are left in the ledger and re-sent with the same requestid by the next drain."""
+    in_flight = max(1, min(getattr(settings, "QBO_PUSH_IN_FLIGHT", IN_FLIGHT), 10))
+    if len(chunks) < 2 or in_flight < 2:
+        for chunk in chunks:
+            _send(connection, gateway, _record_intent(connection, chunk), result)
+        return
+    sending: deque[_Sending] = deque()
+    with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="qbo-push") as pool:
+        try:
+            for chunk in chunks:
+                sending.append(_start(connection, gateway, _record_intent(connection, chunk), result, pool))
+                if len(sending) >= in_flight:
+                    _finish(connection, gateway, sending.popleft(), result)
+            while sending:
+                _finish(connection, gateway, sending.popleft(), result)
+        finally:
+            for left in sending:  # stopped early: wait for the answers, apply none of them
+                left.future.exception()
+
+
+@dataclass
+class _Sending:
+    batch: PushBatch
+    ops: list[BatchOp]
+    started: float
+    future: Future | None = None  # None: the request is sent when its answer is wanted
+
+
 def _send(connection, gateway, batch: PushBatch, result: DrainResult) -> None:
+    _finish(connection, gateway, _start(connection, gateway, batch, result), result)
+
+
+def _start(connection, gateway, batch: PushBatch, result: DrainResult, pool=None) -> _Sending:
     # The ledger row holds the exact request; rebuild its ops so a re-send is byte-for-byte the same.
     ops = []
     for item in batch.body["BatchItemRequest"]:
@@ -274,10 +317,32 @@ def _send(connection, gateway, batch: PushBatch, result: DrainResult) -> None:
     PushBatch.objects.filter(pk=batch.pk).update(
         sent_attempts=batch.sent_attempts + 1, lease_owner=result.owner[:120], sent_at=timezone.now()
     )
-    started = time.monotonic()
+    sending = _Sending(batch, ops, time.monotonic())
     chaos.crash_point("before_send")
+    if pool is not None:
+        try:
+            sending.future = gateway.submit_batch(pool, ops, request_id=batch.request_id)
+        except errors.QBOError as exc:  # building the client can fail before anything is sent
+            sending.future = Future()
+            sending.future.set_exception(exc)
+    return sending
+
+
+def _answers(gateway, sending: _Sending):
+    if sending.future is None:
+        return gateway.batch(sending.ops, request_id=sending.batch.request_id)
     try:
-        answers = gateway.batch(ops, request_id=batch.request_id)
+        return sending.future.result()
+    except errors.AuthExpired:
+        # Refreshing the token writes the database, so it happens here rather than on the pool's
+        # thread; QuickBooks refused the request unprocessed, so sending it again is safe.
+        return gateway.batch(sending.ops, request_id=sending.batch.request_id)
+
+
+def _finish(connection, gateway, sending: _Sending, result: DrainResult) -> None:
+    batch, started = sending.batch, sending.started
+    try:
+        answers = _answers(gateway, sending)
     except errors.RateLimited:
         records.pause(connection, seconds=60, reason="QuickBooks asked us to slow down (429)")
         raise StopDrain("throttled") from None

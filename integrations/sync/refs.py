@@ -14,6 +14,7 @@ from integrations.mapping.engine import MappingSpec, named_refs
 from integrations.mapping.options import SyncOptions
 from integrations.models.sync import QBOLink
 from integrations.selectors.config import mapping_specs, sync_options
+from integrations.sync.linkrows import links_for
 
 # Which QuickBooks list a reference given by name is looked up in.
 ACCOUNT_REFS = {
@@ -93,8 +94,14 @@ def load_refs(connection, gateway, cache: dict) -> Refs:
     return refresh_refs(connection, cache["static"])
 
 
-def refresh_refs(connection, refs: Refs) -> Refs:
-    """Re-read the link table so the next wave sees ids created by the previous one."""
+def refresh_refs(connection, refs: Refs, keys=None) -> Refs:
+    """Re-read the link table so the next wave sees ids created by the previous one.
+
+    With ``keys`` only those records' links are re-read (the previous wave's): re-reading every
+    link before every wave made a long push quadratic in the size of the company.
+    """
+    if keys is not None:
+        return _refresh_some(connection, refs, keys)
     customers, items, transactions = {}, {}, {}
     for entity, object_id, qbo_id, print_ in (
         QBOLink.objects.filter(connection=connection)
@@ -109,6 +116,27 @@ def refresh_refs(connection, refs: Refs) -> Refs:
             items[object_id] = qbo_id
         else:
             transactions[(entity, object_id)] = qbo_id
+    return replace(refs, customers=customers, items=items, transactions=transactions)
+
+
+def _refresh_some(connection, refs: Refs, keys) -> Refs:
+    customers, items, transactions = dict(refs.customers), dict(refs.items), dict(refs.transactions)
+    tables = {"customers.customer": customers, "sales.item": items}
+    keys = list(keys)
+    for entity, object_id in keys:
+        table = tables.get(entity)
+        if table is None:
+            transactions.pop((entity, object_id), None)
+        else:
+            table.pop(object_id, None)
+    for (entity, object_id), link in links_for(connection, keys).items():
+        if link.fingerprint == "deleted":
+            continue
+        table = tables.get(entity)
+        if table is None:
+            transactions[(entity, object_id)] = link.qbo_id
+        else:
+            table[object_id] = link.qbo_id
     return replace(refs, customers=customers, items=items, transactions=transactions)
 
 

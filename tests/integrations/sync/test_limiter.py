@@ -1,0 +1,41 @@
+"""The client-side limiter keeps a company under Intuit's window even with batches in flight."""
+
+from __future__ import annotations
+
+from integrations.sync.limiter import RealmLimiter
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_call_counts_until_a_full_minute_after_its_answer():
+    # QuickBooks counts a request when it admits it, which may be just before it answers.
+    time = FakeTime()
+    limiter = RealmLimiter(per_minute=10, batches_per_minute=5, clock=time.clock, sleep=time.sleep)
+    done = limiter.pace(10, True)  # the whole minute's budget, sent at 1000
+    time.now += 5
+    done()  # answered at 1005
+    time.now += 56  # 61 s after the send: by the send time alone the budget would be free again
+    limiter.pace(1, False)
+    assert time.now >= 1005 + 60
+
+
+def test_calls_answered_out_of_order_free_the_budget_only_when_all_older_ones_have():
+    time = FakeTime()
+    limiter = RealmLimiter(per_minute=2, batches_per_minute=10, clock=time.clock, sleep=time.sleep)
+    slow = limiter.pace(1, True)
+    fast = limiter.pace(1, True)
+    time.now += 1
+    fast()
+    time.now += 9
+    slow()  # the first one sent is answered last, at 1010
+    limiter.pace(1, True)
+    assert time.now >= 1010 + 60
