@@ -9,6 +9,12 @@ time (a timed kill would make the tests flaky and prove less).
 - ``before_send``: the batch intent is committed, the request has not left.
 - ``after_answer``: QuickBooks has answered (and created the objects); nothing of it is committed here.
 - ``after_commit``: the results are committed; the outbox position is not advanced yet.
+
+``QBO_PUSH_CRASH_MODE = "raise"`` makes the same point raise ``WorkerKilled`` instead, for the
+in-process convergence state machine (a SIGKILL would end the test run itself). It derives from
+``BaseException`` so no ``except Exception`` of ours can swallow it; what it does differently from
+``kill -9`` is run ``finally`` blocks, i.e. the lease is released at once instead of expiring, which
+is the state a crashed worker leaves once its lease TTL has passed.
 """
 
 from __future__ import annotations
@@ -21,6 +27,12 @@ from django.conf import settings
 POINTS = ("before_send", "after_answer", "after_commit")
 
 
+class WorkerKilled(BaseException):
+    """The worker died at a crash point (in-process simulation, ``QBO_PUSH_CRASH_MODE = "raise"``)."""
+
+
 def crash_point(name: str) -> None:
     if name in POINTS and getattr(settings, "QBO_PUSH_CRASH_POINT", "") == name:
+        if getattr(settings, "QBO_PUSH_CRASH_MODE", "") == "raise":
+            raise WorkerKilled(name)
         os.kill(os.getpid(), signal.SIGKILL)
