@@ -2,10 +2,11 @@
 
 *Keep SyncPortal* pushes our value over QuickBooks'; *Keep QuickBooks* applies QuickBooks' value here
 through the domain services with ``origin=QBO`` (so no outbox row: nothing echoes back); *Edit* saves
-a value a person typed, here, and pushes it. Each also stores the agreed value in the link's
-``base`` (keyed by the conflict's local field name), so the next three-way compare starts from it.
-Pushes that must win over QuickBooks' newer version carry ``overwrite`` in their outbox row: the
-engine then re-reads QuickBooks' current SyncToken before sending (``sync/overwrite.py``).
+a value a person typed, here, and pushes it. Each stores QuickBooks' value as the field's
+agreed ``base`` (keyed by the conflict's local field name), so our kept or typed value reads as a
+change made here. The push row carries ``conflict``: the engine first takes in QuickBooks' edits to
+other fields made meanwhile, then sends a sparse update (``sync/overwrite.py``); only the settled
+field and our other pending changes reach QuickBooks, never a whole-record overwrite.
 """
 
 from __future__ import annotations
@@ -85,7 +86,11 @@ def _agree(conflict: SyncConflict, value: Any, resolution: str, actor) -> None:
         .first()
     )
     if link is not None:
-        link.base = {**(link.base or {}), conflict.field: value}
+        # QuickBooks still holds its value: that is what both sides last agreed on. A value of ours
+        # (kept or typed) then reads as a change made here, which the next push sends.
+        # The base now speaks for the link's current token: fields pushed since read the same on
+        # both sides, so only the settled field and edits made after this count as changes.
+        link.base = {**(link.base or {}), conflict.field: conflict.qbo_value, "_sync_token": link.sync_token}
         link.save(update_fields=["base"])
     conflict.status = SyncConflict.Status.RESOLVED
     conflict.resolution = resolution
@@ -100,7 +105,7 @@ def _push_over_quickbooks(conflict: SyncConflict, record, actor) -> None:
         instance=record,
         operation=Operation.UPDATE,
         changed_fields=[conflict.field],
-        details={"overwrite": True, "conflict": conflict.pk},
+        details={"conflict": conflict.pk},
         actor=actor,
     )
 

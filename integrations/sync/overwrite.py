@@ -43,3 +43,41 @@ def refresh_sync_tokens(connection, gateway, changes: list[Change]) -> int:
             QBOLink.objects.filter(pk=link.pk).update(sync_token=token)
             refreshed += 1
     return refreshed
+
+
+def take_in_quickbooks_edits(connection, gateway, changes: list[Change]) -> int:
+    """Before a settled conflict is sent: take in what QuickBooks changed since we last read it.
+
+    A person who settled one field (Keep SyncPortal, Edit) decided that field only. Edits a
+    bookkeeper made meanwhile to other fields are applied here first, as a pull would apply them,
+    so the sparse update that follows carries the settled field without undoing them there, and our
+    next pull does not mistake their version for our own echo. Returns how many records changed here.
+    """
+    from integrations.pull.customers import apply_customer  # pull builds on the push's documents
+
+    wanted = {(c.entity, c.object_id) for c in changes if c.settles}
+    if not wanted:
+        return 0
+    applied = 0
+    links = QBOLink.objects.filter(
+        connection=connection,
+        entity__in={entity for entity, _ in wanted},
+        object_id__in={object_id for _, object_id in wanted},
+    )
+    for link in links:
+        if (link.entity, link.object_id) not in wanted or link.fingerprint == "deleted":
+            continue
+        try:
+            current = gateway.read(link.qbo_type, link.qbo_id)
+        except errors.QBOError as exc:
+            log.info("settle: could not read %s %s: %s", link.qbo_type, link.qbo_id, type(exc).__name__)
+            continue
+        token = str(current.get("SyncToken", ""))
+        if not token or token == link.sync_token:
+            continue
+        if link.qbo_type == "Customer":
+            apply_customer(connection, current)
+            applied += 1
+        else:
+            QBOLink.objects.filter(pk=link.pk).update(sync_token=token)
+    return applied

@@ -54,6 +54,9 @@ class Change:
     # A person chose to overwrite QuickBooks' version (force push, "Keep SyncPortal"): the engine
     # re-reads the current SyncToken first and sends even an unchanged fingerprint.
     overwrite: bool = False
+    # A person settled a conflict (Keep SyncPortal, Edit): the engine first takes in whatever else
+    # QuickBooks changed since, then sends only what differs (the settled field among it).
+    settles: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -82,7 +85,10 @@ def coalesce(entries) -> dict[tuple[str, int], Change]:
         change.first_at = change.first_at or entry.created_at
         change.max_entry_id = max(change.max_entry_id, entry.id)
         # A person chose "our version wins" (failure or reconciliation Force push, Keep SyncPortal).
-        if (entry.details or {}).get("overwrite") or (entry.details or {}).get("force"):
+        details = entry.details or {}
+        if details.get("conflict") and not details.get("force"):
+            change.settles = True
+        elif details.get("overwrite") or details.get("force"):
             change.overwrite = change.force = True
     return changes
 

@@ -165,6 +165,8 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
         refs = refresh_refs(connection, refs)  # the customers found in QuickBooks are now linked
     if addresses.apply_order_addresses(connection, changes, found, refs):
         found = plan.load_records(changes)  # the customers as the new orders left them
+    if overwrite.take_in_quickbooks_edits(connection, gateway, list(changes.values())):
+        found = plan.load_records(changes)  # as QuickBooks' other edits left them
     pending: list[tuple[plan.Change, object]] = []
     removed: list[tuple[plan.Change, object]] = []  # deleted here: deleted / made inactive there, first
     for key, change in changes.items():

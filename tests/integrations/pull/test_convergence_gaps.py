@@ -1,5 +1,5 @@
-"""Known gaps the convergence machine found, kept as strict expected failures so that fixing one
-turns this file red and the machine's QuickBooks-side money edits can then include it."""
+"""Two gaps the convergence machine found, now closed: a payment entered only in QuickBooks arrives
+here, and settling one conflicted field leaves QuickBooks' other fields (edited meanwhile) alone."""
 
 from __future__ import annotations
 
@@ -19,11 +19,6 @@ from tests.integrations.pull.helpers import bookkeeper
 pytestmark = [pytest.mark.django_db, pytest.mark.sandbox]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #5 item 6: a payment created in QuickBooks after the initial import is skipped by "
-    "pull ('not linked; left to the import') and never reaches SyncPortal, so payments − refunds differ",
-)
 def test_a_payment_entered_only_in_quickbooks_arrives_here(connection, sandbox_company):
     customer = customer_create(display_name="Paid In QuickBooks")
     drain(connection.pk)
@@ -37,12 +32,6 @@ def test_a_payment_entered_only_in_quickbooks_arrives_here(connection, sandbox_c
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Keep SyncPortal / Edit on ONE conflicted field is pushed as a whole-record overwrite "
-    "(builders._finish sends every mapped field with QuickBooks' freshly read SyncToken), so a "
-    "bookkeeper's later edit to ANOTHER field is silently overwritten; found by the convergence soak",
-)
 def test_keeping_our_value_of_one_field_leaves_quickbooks_other_fields_alone(
     connection, sandbox_company, qbo
 ):
