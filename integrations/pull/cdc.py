@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrations.models.connection import QBOConnection
+from integrations.models.sync import PushBatch
 from integrations.pull.balances import customers_named, refresh_balances
 from integrations.pull.created import retry_due
 from integrations.pull.customers import apply_customer
@@ -96,6 +97,13 @@ def pull(connection_id: int, *, owner: str | None = None) -> PullResult:
         if not connection.is_usable or not connection.sync_enabled:
             result.stopped = "paused" if connection.is_usable else "reconnect"
             return result
+        if PushBatch.objects.filter(connection_id=connection_id, status=PushBatch.Status.IN_FLIGHT).exists():
+            # A push was cut off between sending a batch and recording QuickBooks' answer: what it
+            # created there is ours but not linked yet, and reading now would take it for documents
+            # entered in QuickBooks (duplicates here). The push re-sends it first (same requestid,
+            # same answer, now linked); the cursor has not moved, so the next pull reads everything.
+            result.stopped = "push in flight"
+            return result
         # First pull: changes since the company was connected (what existed before is the import's).
         cursor = connection.cdc_cursor or connection.connected_at + OVERLAP
         if timezone.now() - cursor > CDC_WINDOW - OVERLAP:
@@ -126,7 +134,10 @@ def _hand_back_to_push(connection_id: int) -> None:
     from integrations.tasks import enqueue_drain  # tasks imports this module
 
     connection = QBOConnection.objects.filter(pk=connection_id).only("outbox_position", "outbox_gaps").first()
-    if connection is not None and OutboxEntry.objects.filter(pending_q(connection)).exists():
+    if connection is not None and (
+        OutboxEntry.objects.filter(pending_q(connection)).exists()
+        or PushBatch.objects.filter(connection_id=connection_id, status=PushBatch.Status.IN_FLIGHT).exists()
+    ):
         enqueue_drain(connection_id)
 
 

@@ -58,8 +58,14 @@ def resolve_stale(connection, gateway, item: dict, body: dict) -> BatchOp | None
         # Leave the failure retrying; the next attempt reads again.
         log.warning("re-read after 5010 failed for %s:%s (%s)", item["entity"], item["object_id"], exc.code)
         return None
-    merge, _took = stale_policy.settle(item, three_way(link.base or {}, sent_fields(body), theirs), theirs)
+    merge, taken = stale_policy.settle(item, three_way(link.base or {}, sent_fields(body), theirs), theirs)
     token = str(theirs.get("SyncToken", ""))
+    if taken:
+        # QuickBooks' values of the fields taken here are now what both sides hold: the base says so,
+        # or the next push would send them back as if they were our own change (an echo write).
+        agreed_theirs = {name: theirs.get(name) for name in taken if name in theirs}
+        link.base = next_base(link.base, agreed_theirs)
+        QBOLink.objects.filter(pk=link.pk).update(base=link.base)
     if merge.conflicts:
         _record_conflicts(connection, item, link, merge, token)
         return None

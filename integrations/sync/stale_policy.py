@@ -38,11 +38,12 @@ def _newer_here(first_at: str | None, theirs: dict) -> bool:
         return True
 
 
-def settle(item: dict, merge: Merge, theirs: dict) -> tuple[Merge, bool]:
+def settle(item: dict, merge: Merge, theirs: dict) -> tuple[Merge, set[str]]:
     """The merge with policy-decided overlaps moved to ``push`` (ours) or taken here (theirs), and
-    whether anything of QuickBooks' was taken. Remaining conflicts are keyed by the local field."""
+    the top-level QuickBooks fields whose values were taken here. Remaining conflicts are keyed by
+    the local field."""
     if item["entity"] != CUSTOMER:
-        return merge, False
+        return merge, set()
     kind = Entity.SUB_CUSTOMER if (theirs.get("ParentRef") or {}).get("value") else Entity.CUSTOMER
     specs = mapping_specs(kind)
     remote_values = local_changes_from_qbo(kind, theirs, specs)
@@ -80,7 +81,9 @@ def settle(item: dict, merge: Merge, theirs: dict) -> tuple[Merge, bool]:
             take_theirs[field] = remote_values[field]
     if take_theirs:
         customer_update(customer=customer, changes=take_theirs, origin=Origin.QBO)
-    return settled, bool(take_theirs)
+    # The QuickBooks fields whose values are now held on both sides (the caller agrees on them).
+    taken = {spec.qbo_path.split(".", 1)[0] for spec in specs if spec.local_field in take_theirs}
+    return settled, taken
 
 
 def _leaf(value, spec):
