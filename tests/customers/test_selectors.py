@@ -37,6 +37,8 @@ class TestSearch:
         )
         CustomerFactory(
             display_name="Acme Plumbing",
+            given_name="",  # not the factory's random names: Faker's last names include "Smith"
+            family_name="",
             company_name="Acme Plumbing Ltd",
             email="office@plumb.test",
             phone="",
