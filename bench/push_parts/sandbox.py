@@ -74,6 +74,10 @@ class Sandbox:
             "throttle", {"enabled": enabled, "requests_per_minute": 500, "batch_requests_per_minute": 40}
         )
 
+    def latency(self, request_ms: float, batch_item_ms: float) -> None:
+        # A modelled round trip per call (the sandbox answers in about a millisecond; Intuit does not).
+        self.hook("latency", {"request_latency_ms": request_ms, "batch_item_latency_ms": batch_item_ms})
+
     def count_429(self, realm: str | None = None) -> int:
         entries = self.hook(f"requests?realm={realm or self.realm}&limit=400000", method="GET")["requests"]
         return sum(1 for entry in entries if entry.get("status") == 429)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from integrations.admin.links import record_admin_url
 from integrations.models.sync import SyncFailure
 from integrations.selectors.failures import failure_cause_counts, failure_causes
+from integrations.selectors.record_sync import qbo_open_url
 from integrations.services import failures as services
 from integrations.services.bulk_runs import bulk_retry_start
 from integrations.sync.outcomes import cause_label
@@ -127,6 +128,17 @@ class SyncFailureAdmin(admin.ModelAdmin):
     @admin.display(description="record", ordering="record_label")
     def record_display(self, obj):
         label = obj.record_label or f"{obj.entity} #{obj.object_id}"
+        if obj.entity.startswith("qbo:"):
+            # A QuickBooks document that could not be recorded here: the fix is made in QuickBooks
+            # (or here, to what it points at), so the link opens it there.
+            url = qbo_open_url(
+                realm_id=obj.connection.realm_id, qbo_type=obj.entity[4:], qbo_id=str(obj.object_id)
+            )
+            return format_html(
+                '{} <a href="{}" class="fix-record" target="_blank" rel="noopener">Open in QuickBooks</a>',
+                label,
+                url,
+            )
         url = record_admin_url(obj.entity, obj.object_id)
         if not url:
             return label

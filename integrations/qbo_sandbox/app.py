@@ -173,6 +173,7 @@ class SandboxApp:
             response.headers["Retry-After"] = "60"
             return response
         try:
+            self._model_latency(cost if is_batch else 0)
             rule = self.injector.take(self._facts(request, name, values, realm))
             if rule is not None:
                 if rule.kind == "timeout":
@@ -189,6 +190,12 @@ class SandboxApp:
             return response
         finally:
             self.throttle.release(key)
+
+    def _model_latency(self, batch_items: int) -> None:
+        # Intuit's round trip, if configured (config.request_latency_ms), on the sandbox clock.
+        simulated_ms = self.config.request_latency_ms + batch_items * self.config.batch_item_latency_ms
+        if simulated_ms > 0:
+            self.clock.sleep(simulated_ms / 1000)
 
     def _facts(self, request: Request, name: str, values: dict, realm: str) -> dict:
         entity = values.get("entity", name)

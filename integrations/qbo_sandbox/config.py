@@ -51,6 +51,13 @@ class SandboxConfig:
     max_concurrent: int = 10
     batch_requests_per_minute: int = 40
     batch_max_items: int = 30
+    # [EMU] Round trip of a real QuickBooks call (network + Intuit's service time), in simulated
+    # milliseconds, so a benchmark can compare a one-call-at-a-time loop with batching and
+    # concurrency as they would compare against Intuit. Intuit publishes no figure; 0 (the default)
+    # answers as fast as the sandbox can. A batch costs request_latency_ms + batch_item_latency_ms
+    # per item. The wait happens after the request is admitted, so it counts toward max_concurrent.
+    request_latency_ms: float = 0.0
+    batch_item_latency_ms: float = 0.0
 
     # Tokens
     access_token_ttl: int = 3600  # seconds (simulated)

@@ -101,6 +101,22 @@ def rules(app) -> list[Rule]:
                               "max_concurrent": cfg.max_concurrent,
                               "batch_requests_per_minute": cfg.batch_requests_per_minute})  # fmt: skip
 
+    def latency_hook(request: Request) -> Response:
+        data = _body(request)
+        cfg = app.config
+        try:
+            for key in ("request_latency_ms", "batch_item_latency_ms"):
+                if key in data:
+                    value = float(data[key])
+                    if not 0 <= value <= 60_000:
+                        return bad(f"{key} must be between 0 and 60000 (simulated milliseconds)")
+                    setattr(cfg, key, value)
+        except (TypeError, ValueError):
+            return bad("request_latency_ms and batch_item_latency_ms must be numbers")
+        return json_response(
+            {"request_latency_ms": cfg.request_latency_ms, "batch_item_latency_ms": cfg.batch_item_latency_ms}
+        )
+
     def new_realm(request: Request) -> Response:
         data = _body(request)
         realm = str(data.get("realm_id") or f"93414{secrets.randbelow(10**11):011d}")
@@ -176,6 +192,7 @@ def rules(app) -> list[Rule]:
         Rule("/__sandbox/clock", endpoint=clock_hook, methods=["GET", "POST"]),
         Rule("/__sandbox/requests", endpoint=requests_hook, methods=["GET", "DELETE"]),
         Rule("/__sandbox/throttle", endpoint=throttle_hook, methods=["POST"]),
+        Rule("/__sandbox/latency", endpoint=latency_hook, methods=["POST"]),
         Rule("/__sandbox/realms", endpoint=new_realm, methods=["POST"]),
         Rule("/__sandbox/realms/<realm>/reset", endpoint=reset, methods=["POST"]),
         Rule("/__sandbox/realms/<realm>/bookkeeper", endpoint=bookkeeper, methods=["POST"]),

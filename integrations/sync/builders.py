@@ -76,19 +76,31 @@ def build_operation(connection, change: Change, record, refs: Refs, links: dict 
         return Built(problem=f"{_label(record)} could not be sent: {problem}")
     except Invalid as problem:  # the record itself; the message already names it
         return Built(problem=str(problem))
-    if entity == "sales.payment" and refs.options.unmatched_action == UnmatchedAction.DEFAULT_CUSTOMER:
-        _follow_charges(connection, record, doc)
+    if entity in FOLLOWS_ITS_SALE and refs.options.unmatched_action == UnmatchedAction.DEFAULT_CUSTOMER:
+        _follow_sales(connection, FOLLOWS_ITS_SALE[entity](record), doc)
     return _finish(doc, link, change)
 
 
-def _follow_charges(connection, record, doc: documents.Doc) -> None:
-    """A payment goes to the QuickBooks customer its charges were posted to.
+# What each document settles, and so whose QuickBooks customer it must carry: a payment its charges,
+# a refund or store credit the sale it returns, an application of store credit the charge it pays.
+FOLLOWS_ITS_SALE = {
+    "sales.payment": lambda record: [a.sale_id for a in record.allocations.all()],
+    "sales.refund": lambda record: [record.original_sale_id] if record.original_sale_id else [],
+    "sales.storecredit": lambda record: [record.original_sale_id] if record.original_sale_id else [],
+    "sales.creditapplication": lambda record: [record.sale_id],
+}
 
-    With "post to the default customer", a charge made before its customer synced sits on the default
-    customer; QuickBooks refuses a payment of another customer linking it. Only with that setting
-    (one query per payment), since otherwise a charge always carries the payment's own customer.
+
+def _follow_sales(connection, sale_ids: list[int], doc: documents.Doc) -> None:
+    """A document goes to the QuickBooks customer the sales it settles were posted to.
+
+    With "post to the default customer", a sale made before its customer synced sits on the default
+    customer. QuickBooks refuses a payment (or an application of credit) of another customer that
+    links its invoice, and a refund or credit memo on the customer's own record would leave the
+    default customer's history showing a sale never returned. Only with that setting (one query per
+    document), since otherwise a sale always carries the document's own customer. A walk-in sale
+    (no customer in QuickBooks) changes nothing.
     """
-    sale_ids = [a.sale_id for a in record.allocations.all()]
     if not sale_ids:
         return
     bases = QBOLink.objects.filter(

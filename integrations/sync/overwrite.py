@@ -18,12 +18,12 @@ from integrations.sync.plan import Change
 log = logging.getLogger(__name__)
 
 
-def refresh_sync_tokens(connection, gateway, changes: list[Change]) -> int:
-    """Store QuickBooks' current SyncToken on the links of ``overwrite`` changes; returns how many."""
-    wanted = {(c.entity, c.object_id) for c in changes if c.overwrite}
-    if not wanted:
-        return 0
-    refreshed = 0
+def _changed_in_quickbooks(connection, gateway, wanted: set[tuple[str, int]], purpose: str):
+    """(link, QuickBooks' current version) for each wanted record whose SyncToken moved since ours.
+
+    One metered read per record; a record QuickBooks will not give us is left to the push itself,
+    which fails and says why in a failure record.
+    """
     links = QBOLink.objects.filter(
         connection=connection,
         entity__in={entity for entity, _ in wanted},
@@ -35,13 +35,22 @@ def refresh_sync_tokens(connection, gateway, changes: list[Change]) -> int:
         try:
             current = gateway.read(link.qbo_type, link.qbo_id)
         except errors.QBOError as exc:
-            # The push itself will fail and say why in a failure record; nothing to add here.
-            log.info("overwrite: could not read %s %s: %s", link.qbo_type, link.qbo_id, type(exc).__name__)
+            log.info("%s: could not read %s %s: %s", purpose, link.qbo_type, link.qbo_id, type(exc).__name__)
             continue
         token = str(current.get("SyncToken", ""))
         if token and token != link.sync_token:
-            QBOLink.objects.filter(pk=link.pk).update(sync_token=token)
-            refreshed += 1
+            yield link, current
+
+
+def refresh_sync_tokens(connection, gateway, changes: list[Change]) -> int:
+    """Store QuickBooks' current SyncToken on the links of ``overwrite`` changes; returns how many."""
+    wanted = {(c.entity, c.object_id) for c in changes if c.overwrite}
+    if not wanted:
+        return 0
+    refreshed = 0
+    for link, current in _changed_in_quickbooks(connection, gateway, wanted, "overwrite"):
+        QBOLink.objects.filter(pk=link.pk).update(sync_token=str(current["SyncToken"]))
+        refreshed += 1
     return refreshed
 
 
@@ -59,25 +68,10 @@ def take_in_quickbooks_edits(connection, gateway, changes: list[Change]) -> int:
     if not wanted:
         return 0
     applied = 0
-    links = QBOLink.objects.filter(
-        connection=connection,
-        entity__in={entity for entity, _ in wanted},
-        object_id__in={object_id for _, object_id in wanted},
-    )
-    for link in links:
-        if (link.entity, link.object_id) not in wanted or link.fingerprint == "deleted":
-            continue
-        try:
-            current = gateway.read(link.qbo_type, link.qbo_id)
-        except errors.QBOError as exc:
-            log.info("settle: could not read %s %s: %s", link.qbo_type, link.qbo_id, type(exc).__name__)
-            continue
-        token = str(current.get("SyncToken", ""))
-        if not token or token == link.sync_token:
-            continue
+    for link, current in _changed_in_quickbooks(connection, gateway, wanted, "settle"):
         if link.qbo_type == "Customer":
             apply_customer(connection, current)
             applied += 1
         else:
-            QBOLink.objects.filter(pk=link.pk).update(sync_token=token)
+            QBOLink.objects.filter(pk=link.pk).update(sync_token=str(current["SyncToken"]))
     return applied

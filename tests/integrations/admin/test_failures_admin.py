@@ -45,6 +45,29 @@ def test_bookkeepers_and_managers_see_the_queue_grouped_by_cause(signed_in, role
     assert page.context["cl"].result_count == 4
 
 
+def test_a_quickbooks_document_not_recorded_here_links_to_quickbooks_not_to_a_local_page(signed_in, settings):
+    settings.QBO_ENVIRONMENT, settings.QBO_SANDBOX_URL = "local", "http://127.0.0.1:8765"
+    connection = QBOConnectionFactory()
+    SyncFailureFactory(
+        connection=connection,
+        direction="pull",
+        entity="qbo:Invoice",
+        object_id=146,
+        record_label="QuickBooks invoice QB-7002",
+    )
+    local = SyncFailureFactory(
+        connection=connection, entity="customers.customer", object_id=CustomerFactory().pk
+    )
+
+    page = signed_in("bookkeeper").get(CHANGELIST).content.decode()
+
+    sandbox_page = f"http://127.0.0.1:8765/realms/{connection.realm_id}/transactions"
+    assert f'QuickBooks invoice QB-7002 <a href="{sandbox_page}"' in page
+    assert "Open in QuickBooks</a>" in page
+    local_page = reverse("admin:customers_customer_change", args=[local.object_id])
+    assert f'<a href="{local_page}" class="fix-record">Fix the record</a>' in page
+
+
 def test_staff_neither_see_nor_act_on_the_queue(signed_in):
     # Issue #2: sync failures are the bookkeeper's; the front desk sees a record's sync state on the
     # record's own page instead.

@@ -124,6 +124,34 @@ def test_forty_first_batch_in_a_minute_is_throttled(qb, hook, throttled):
     assert Customer.get("1", qb=qb).Id == "1"  # single requests still pass
 
 
+@pytest.fixture
+def modelled_latency(hook):
+    yield hook
+    hook("latency", {"request_latency_ms": 0, "batch_item_latency_ms": 0})
+
+
+def test_modelled_latency_delays_each_answer_and_each_batch_item(qb, sandbox, modelled_latency):
+    modelled_latency("latency", {"request_latency_ms": 200, "batch_item_latency_ms": 20})
+    started = time.perf_counter()
+    Customer.get("1", qb=qb)
+    single = time.perf_counter() - started
+    queries = [{"bId": str(n), "Query": "select * from Term"} for n in range(10)]
+    ten_queries = json.dumps({"BatchItemRequest": queries})
+    started = time.perf_counter()
+    qb.batch_operation(ten_queries)
+    batch = time.perf_counter() - started
+    assert 0.2 <= single < 1.0  # the sandbox's clock runs in real time here
+    assert 0.4 <= batch < 1.5  # 200 ms + 10 × 20 ms
+
+
+def test_latency_hook_refuses_a_negative_or_non_numeric_value(sandbox, modelled_latency):
+    for body in ({"request_latency_ms": -1}, {"batch_item_latency_ms": "slow"}):
+        response = requests.post(f"{sandbox.url}/__sandbox/latency", json=body, timeout=10)
+        assert response.status_code == 400
+        assert "milliseconds" in response.json()["error"] or "numbers" in response.json()["error"]
+    assert modelled_latency("latency", {}) == {"request_latency_ms": 0.0, "batch_item_latency_ms": 0.0}
+
+
 class Receiver(BaseHTTPRequestHandler):
     received: list[tuple[dict, str, str]] = []
 

@@ -12,7 +12,16 @@ from customers.services import customer_create
 from integrations.models.mapping import SyncSettings
 from integrations.sync.push import drain
 from sales.models import PaymentMethod, Sale
-from sales.services import LineInput, item_create, payment_create, sale_create
+from sales.services import (
+    LineInput,
+    ReturnLineInput,
+    item_create,
+    payment_create,
+    refund_create,
+    sale_create,
+    store_credit_apply,
+    store_credit_create,
+)
 from tests.factories.sales import TODAY
 from tests.integrations.sync.helpers import linked, named, read_back
 
@@ -213,3 +222,44 @@ def test_a_payment_follows_its_charge_to_the_default_customer_after_the_customer
     assert linked(late).qbo_id != house["Id"]
     assert read_back(qbo, payment)["CustomerRef"]["value"] == house["Id"]  # where the charge is
     assert read_back(qbo, charge)["Balance"] == 0
+
+
+def test_returns_follow_their_sale_to_the_default_customer_after_the_customer_joins(connection, qbo):
+    [house] = qbo.query("SELECT * FROM Customer WHERE Active = true MAXRESULTS 1")["Customer"]
+    SyncSettings.objects.create(
+        realm_id=connection.realm_id, unmatched_action="default_customer", default_customer_qbo_id=house["Id"]
+    )
+    rita = customer_create(display_name="Returning Rita", sync_with_quickbooks=False)
+    cash = _sale(Sale.Kind.CASH, rita)
+    charge = _sale(Sale.Kind.CHARGE, rita)
+    drain(connection.pk)
+    from customers.services import customer_update
+
+    customer_update(customer=rita, changes={"sync_with_quickbooks": True})  # she syncs on her own now
+    drain(connection.pk)
+    [cash_line] = cash.lines.all()
+    [charge_line] = charge.lines.all()
+    refund = refund_create(
+        date=TODAY,
+        method=PaymentMethod.CASH,
+        customer=rita,
+        original_sale=cash,
+        lines=[ReturnLineInput(item=cash_line.item, quantity=Decimal("1"))],
+    )
+    credit = store_credit_create(
+        customer=rita,
+        date=TODAY,
+        original_sale=charge,
+        lines=[ReturnLineInput(item=charge_line.item, quantity=Decimal("1"))],
+    )
+    store_credit_apply(store_credit=credit, sale=charge, amount=Decimal("30.00"))
+    later = _sale(Sale.Kind.CASH, rita)  # a new sale is hers
+
+    result = drain(connection.pk)
+
+    assert result.failed == 0
+    assert linked(rita).qbo_id != house["Id"]
+    assert read_back(qbo, refund)["CustomerRef"]["value"] == house["Id"]  # where the sale it returns is
+    assert read_back(qbo, credit)["CustomerRef"]["value"] == house["Id"]
+    assert read_back(qbo, charge)["Balance"] == 0  # the credit paid the charge it returned
+    assert read_back(qbo, later)["CustomerRef"]["value"] == linked(rita).qbo_id
