@@ -10,11 +10,13 @@ Prints:
 1. latency, committed edit → visible in the sandbox (p50/p95), throttle off;
 2. throughput for N new customers + N charge sales + N payments with the sandbox enforcing
    500 req/min and 40 batches/min (time-scaled), against the ceiling, the 429 count, and a naive
-   python-quickbooks loop (``.save()`` per object, same sandbox, same limits) as the baseline;
+   python-quickbooks loop (``.save()`` per object, same sandbox, same limits) as the baseline, once
+   for each modelled QuickBooks round trip in ``--latencies`` (the sandbox's latency hook);
 3. engine cost with every limit off: records/s and peak RSS while draining, at two queue sizes.
 
-    .venv/bin/python bench/push.py            # full: 200 edits, 5,000 + 5,000 + 5,000 (~6-8 min)
+    .venv/bin/python bench/push.py            # full: 200 edits, 5,000 + 5,000 + 5,000 at ×10 (~15 min)
     .venv/bin/python bench/push.py --quick    # small sizes (~1 min)
+    .venv/bin/python bench/push.py --scale 30 --latencies 250   # faster, CPU-bound on a small machine
 """
 
 from __future__ import annotations
@@ -216,7 +218,7 @@ def engine_cost(connection, sizes: tuple[int, int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small sizes, about a minute")
-    parser.add_argument("--scale", type=float, default=30.0, help="QuickBooks seconds per real second")
+    parser.add_argument("--scale", type=float, default=10.0, help="QuickBooks seconds per real second")
     parser.add_argument("--count", type=int, default=0, help="customers (and sales, payments) to push")
     parser.add_argument(
         "--latencies",

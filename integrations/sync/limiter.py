@@ -72,6 +72,15 @@ class RealmLimiter:
                 wait = max(wait, max(batches[: oldest + 1]) + self.window - now)
         return max(0.0, wait)
 
+    def room(self) -> int:
+        """How many requests one batch could carry right now without waiting: what is left of the
+        minute's budget, or 0 while the batch limit is reached."""
+        with self._lock:
+            self._trim(self._clock())
+            if sum(1 for _, _, b in self._log if b) >= self.batches_per_minute:
+                return 0
+            return max(0, self.per_minute - sum(c for _, c, _ in self._log))
+
     def pace(self, cost: int, is_batch: bool) -> Callable[[], None]:
         """Block until ``cost`` more requests fit, then record them. Returns ``done``, to call when
         the answer is back: QuickBooks counts a request when it admits it, somewhere between our

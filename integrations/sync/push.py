@@ -56,6 +56,7 @@ BATCH_SIZE = 30
 # Intuit allows 10 per company; the limiter still paces every request (QBO_PUSH_IN_FLIGHT overrides).
 IN_FLIGHT = 4
 CHUNK = 900  # outbox rows planned at once; memory stays flat however long the queue is
+MIN_SPLIT = 5  # a batch is cut to the limiter's room only down to this many items (see _chunks)
 _ITEM_KEYS = {"bId", "operation", "optionsData"}
 REQUEST_NAMESPACE = uuid.UUID("6b1f3f5e-8a53-4c0e-9d7e-5f2a4f3c9a10")
 
@@ -124,7 +125,7 @@ def _drain_once(
             records.add_due_retries(connection, changes)
             merge_steps.run_merges(connection, gateway, entries, changes, result)
             if changes:
-                _push_changes(connection, gateway, changes, refs_cache, result)
+                _push_changes(connection, gateway, changes, refs_cache, result, room=limiter.room)
             # Also when nothing was left to send: late rows read from a gap must leave the gap list.
             outbox_reader.advance(connection, chunk)
             if not changes or len(entries) < CHUNK:
@@ -158,7 +159,7 @@ def _may_send(connection: QBOConnection, result: DrainResult) -> bool:
     return True
 
 
-def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult) -> None:
+def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult, *, room=None) -> None:
     found = plan.load_records(changes)
     refs = load_refs(connection, gateway, refs_cache)
     if unmatched.link_matches(connection, gateway, found, refs):
@@ -203,9 +204,7 @@ def _push_changes(connection, gateway, changes, refs_cache, result: DrainResult)
                 result.failed += 1
             else:
                 ops.append((change, record, built.op, built.meta))
-        _send_wave(
-            connection, gateway, [ops[i : i + BATCH_SIZE] for i in range(0, len(ops), BATCH_SIZE)], result
-        )
+        _send_wave(connection, gateway, ops, result, room=room)
 
 
 def _add_dependencies(changes, pending, refs) -> None:
@@ -266,20 +265,39 @@ def _record_intent(connection, chunk) -> PushBatch:
     return batch
 
 
-def _send_wave(connection, gateway, chunks: list, result: DrainResult) -> None:
+def _chunks(ops: list, room=None):
+    """The wave's batches, formed one at a time just before each is sent.
+
+    A batch is up to 30 items, but the minute's budget (490 requests) is not a multiple of 30: with
+    full batches only, 10 requests of every window would go unused. So when the limiter has room for
+    fewer items than the next batch holds (and at least ``MIN_SPLIT``), the batch is cut to what fits
+    now and the rest follows as the window frees up. Pacing happens on this thread before the next
+    batch is formed, so ``room()`` already counts every batch started before it.
+    """
+    start = 0
+    while start < len(ops):
+        size = min(BATCH_SIZE, len(ops) - start)
+        free = room() if room is not None else size
+        if MIN_SPLIT <= free < size:
+            size = free
+        yield ops[start : start + size]
+        start += size
+
+
+def _send_wave(connection, gateway, ops: list, result: DrainResult, *, room=None) -> None:
     """Send one wave's batches, up to ``IN_FLIGHT`` at once (items of a wave never depend on each
     other). Each intent is committed before its request leaves; answers are applied here, in order,
     so only this thread touches the database. If one batch stops the drain, the others still in
     flight are left in the ledger and re-sent with the same requestid by the next drain."""
     in_flight = max(1, min(getattr(settings, "QBO_PUSH_IN_FLIGHT", IN_FLIGHT), 10))
-    if len(chunks) < 2 or in_flight < 2:
-        for chunk in chunks:
+    if len(ops) <= BATCH_SIZE or in_flight < 2:
+        for chunk in _chunks(ops, room):
             _send(connection, gateway, _record_intent(connection, chunk), result)
         return
     sending: deque[_Sending] = deque()
     with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="qbo-push") as pool:
         try:
-            for chunk in chunks:
+            for chunk in _chunks(ops, room):
                 sending.append(_start(connection, gateway, _record_intent(connection, chunk), result, pool))
                 if len(sending) >= in_flight:
                     _finish(connection, gateway, sending.popleft(), result)

@@ -39,3 +39,17 @@ def test_calls_answered_out_of_order_free_the_budget_only_when_all_older_ones_ha
     slow()  # the first one sent is answered last, at 1010
     limiter.pace(1, True)
     assert time.now >= 1010 + 60
+
+
+def test_room_is_what_is_left_of_the_minute_and_nothing_once_the_batch_limit_is_reached():
+    time = FakeTime()
+    limiter = RealmLimiter(per_minute=490, batches_per_minute=3, clock=time.clock, sleep=time.sleep)
+    assert limiter.room() == 490
+    for _ in range(2):
+        limiter.pace(30, True)()
+    limiter.pace(400, False)()
+    assert limiter.room() == 30
+    limiter.pace(20, True)()  # the third batch of the minute
+    assert limiter.room() == 0  # 10 requests are left, but not a fourth batch
+    time.now += 61
+    assert limiter.room() == 490

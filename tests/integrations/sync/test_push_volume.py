@@ -3,6 +3,7 @@ lands exactly once, in dependency order, with refused records not holding up the
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -87,3 +88,22 @@ def test_a_429_in_the_middle_of_a_wave_loses_and_duplicates_nothing(connection, 
     for n, customer in enumerate(customers):
         assert len(named(qbo, "Customer", f"Throttled {n}")) == 1
         assert linked(customer).qbo_id
+
+
+def test_a_batch_is_cut_to_what_the_minute_has_left_and_the_rest_follows(connection, qbo, settings):
+    # The minute's budget is not a multiple of 30: the last few requests of a window carry a small
+    # batch instead of going unused. A QuickBooks minute lasts 0.1 s here.
+    settings.QBO_CLOCK_SCALE = 600
+    settings.QBO_REQUESTS_PER_MINUTE = 490
+    now = time.time()
+    QBOConnection.objects.filter(pk=connection.pk).update(recent_calls=[[now, 30, 1]] * 15 + [[now, 25, 1]])
+    customers = [customer_create(display_name=f"Window {n}") for n in range(40)]
+
+    result = drain(connection.pk)
+
+    assert (result.pushed, result.failed) == (40, 0)
+    sizes = [len(b.items) for b in PushBatch.objects.order_by("id")]
+    # 490 − 475 used = 15 left now, less the reference reads the drain makes first; the rest follows
+    # once the window moved on (without cutting: [30, 10], the first one waiting a whole window).
+    assert len(sizes) == 2 and 5 <= sizes[0] < 15 and sum(sizes) == 40
+    assert all(len(named(qbo, "Customer", c.display_name)) == 1 for c in customers)
