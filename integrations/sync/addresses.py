@@ -4,7 +4,8 @@ The sync setting ("billing", "shipping", "both" or "none") is applied when a sal
 before the push is split into waves: the customer is changed here through ``customer_update`` (so
 the change is audited in the outbox like any other edit) and goes to QuickBooks in the same push,
 ahead of the sale. Only the sale's own customer is touched, never the default or walk-in customer,
-and only on the first send, so editing a customer's address later is never undone by an old order.
+and only on the first send (a sale QuickBooks refused counts as sent once), so editing a customer's
+address later is never undone by an old order or its retry.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 from customers.services import customer_update
 from integrations.mapping.choices import AddressUpdates
 from integrations.mapping.sales import order_address_changes
-from integrations.models.sync import QBOLink
+from integrations.models.sync import QBOLink, SyncFailure
 from integrations.sync import plan, snapshots
 from integrations.sync.documents import needs_customer
 from integrations.sync.refs import Refs
@@ -33,10 +34,18 @@ def apply_order_addresses(connection, changes: dict, found: dict, refs: Refs) ->
     }
     if not sales:
         return False
+    ids = [pk for _, pk in sales]
     sent = set(
-        QBOLink.objects.filter(
-            connection=connection, entity="sales.sale", object_id__in=[pk for _, pk in sales]
-        ).values_list("object_id", flat=True)
+        QBOLink.objects.filter(connection=connection, entity="sales.sale", object_id__in=ids).values_list(
+            "object_id", flat=True
+        )
+    )
+    # A sale QuickBooks refused had its addresses applied on that first try (before its wave was
+    # sent); its retry must not undo an address someone typed since.
+    sent |= set(
+        SyncFailure.objects.filter(connection=connection, entity="sales.sale", object_id__in=ids).values_list(
+            "object_id", flat=True
+        )
     )
     touched = False
     for (_, pk), sale in sorted(sales.items()):

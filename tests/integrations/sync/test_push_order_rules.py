@@ -112,6 +112,44 @@ def test_an_edited_or_re_sent_order_does_not_overwrite_a_later_address_change(co
     assert read_back(qbo, bo)["BillAddr"]["Line1"] == "77 Newest Lane"
 
 
+def test_retrying_a_refused_order_does_not_undo_an_address_typed_since(connection, qbo, sandbox_company):
+    SyncSettings.objects.create(realm_id=connection.realm_id, address_updates="billing")
+    cy = customer_create(display_name="Cy Retry", bill_line1="1 Old Street")
+    item = item_create(name="Retired lamp", unit_price=Decimal("30.00"))
+    drain(connection.pk)
+    sandbox_company.hook(
+        f"realms/{sandbox_company.realm}/bookkeeper",
+        {"entity": "Item", "action": "deactivate", "id": linked(item).qbo_id},
+    )
+    sale = sale_create(
+        kind=Sale.Kind.CHARGE,
+        customer=cy,
+        date=TODAY,
+        lines=[LineInput(item=item, quantity=1)],
+        addresses=ORDER_ADDRESSES,
+    )
+    assert drain(connection.pk).failed == 1  # QuickBooks refuses the inactive item
+    cy.refresh_from_db()
+    assert cy.bill_line1 == "9 New Road"  # the order's address was taken on its first try
+    from customers.services import customer_update
+    from integrations.models import SyncFailure
+    from integrations.services.failures import failures_retry
+
+    customer_update(customer=cy, changes={"bill_line1": "42 Typed Later"})
+    sandbox_company.hook(
+        f"realms/{sandbox_company.realm}/bookkeeper",
+        {"entity": "Item", "action": "reactivate", "id": linked(item).qbo_id},
+    )
+    failures_retry(failure_ids=[SyncFailure.objects.get(entity="sales.sale", object_id=sale.pk).pk])
+
+    assert drain(connection.pk).failed == 0
+
+    cy.refresh_from_db()
+    assert cy.bill_line1 == "42 Typed Later"
+    assert read_back(qbo, cy)["BillAddr"]["Line1"] == "42 Typed Later"
+    assert read_back(qbo, sale)["BillAddr"]["Line1"] == "9 New Road"  # the order keeps its own
+
+
 def test_sales_of_customers_quickbooks_does_not_have_go_to_the_default_customer(connection, qbo):
     [house] = qbo.query("SELECT * FROM Customer WHERE Active = true MAXRESULTS 1")["Customer"]
     house_billing = house.get("BillAddr")
