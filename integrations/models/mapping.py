@@ -131,6 +131,11 @@ class SyncSettings(models.Model):
         max_length=20,
         choices=UnmatchedAction.choices,
         default=UnmatchedAction.CREATE,
+        help_text=(
+            "Applies to sales of customers outside the sync scope, once the match rules found no one "
+            "in QuickBooks. With the default customer, their payments, refunds and store credit follow "
+            "the sale there, even after the customer starts syncing."
+        ),
     )
     default_customer_qbo_id = models.CharField("default customer (QuickBooks id)", max_length=32, blank=True)
     address_updates = models.CharField(
