@@ -48,6 +48,22 @@ def _sale(kind: str, customer, **kwargs) -> Sale:
     )
 
 
+def _post_to_the_default_customer(connection, qbo) -> dict:
+    """The company's first active customer becomes the default customer; returns it."""
+    [house] = qbo.query("SELECT * FROM Customer WHERE Active = true MAXRESULTS 1")["Customer"]
+    SyncSettings.objects.create(
+        realm_id=connection.realm_id, unmatched_action="default_customer", default_customer_qbo_id=house["Id"]
+    )
+    return house
+
+
+def _starts_syncing(connection, customer) -> None:
+    from customers.services import customer_update
+
+    customer_update(customer=customer, changes={"sync_with_quickbooks": True})  # on their own from now
+    drain(connection.pk)
+
+
 def _address(customer: Customer, prefix: str) -> dict:
     parts = {"line1": "Line1", "city": "City", "postal_code": "PostalCode"}
     return {
@@ -202,10 +218,7 @@ def test_before_posting_to_the_default_customer_the_match_rules_look_in_quickboo
 ):
     from tests.integrations.pull.helpers import bookkeeper
 
-    [house] = qbo.query("SELECT * FROM Customer WHERE Active = true MAXRESULTS 1")["Customer"]
-    SyncSettings.objects.create(
-        realm_id=connection.realm_id, unmatched_action="default_customer", default_customer_qbo_id=house["Id"]
-    )
+    house = _post_to_the_default_customer(connection, qbo)
     bookkeeper(
         sandbox_company,
         "Customer",
@@ -235,17 +248,11 @@ def test_before_posting_to_the_default_customer_the_match_rules_look_in_quickboo
 
 
 def test_a_payment_follows_its_charge_to_the_default_customer_after_the_customer_joins(connection, qbo):
-    [house] = qbo.query("SELECT * FROM Customer WHERE Active = true MAXRESULTS 1")["Customer"]
-    SyncSettings.objects.create(
-        realm_id=connection.realm_id, unmatched_action="default_customer", default_customer_qbo_id=house["Id"]
-    )
+    house = _post_to_the_default_customer(connection, qbo)
     late = customer_create(display_name="Late Larry", sync_with_quickbooks=False)
     charge = _sale(Sale.Kind.CHARGE, late)
     drain(connection.pk)
-    from customers.services import customer_update
-
-    customer_update(customer=late, changes={"sync_with_quickbooks": True})  # now he syncs on his own
-    drain(connection.pk)
+    _starts_syncing(connection, late)
     payment = payment_create(
         customer=late,
         amount=Decimal("30.00"),
@@ -263,18 +270,12 @@ def test_a_payment_follows_its_charge_to_the_default_customer_after_the_customer
 
 
 def test_returns_follow_their_sale_to_the_default_customer_after_the_customer_joins(connection, qbo):
-    [house] = qbo.query("SELECT * FROM Customer WHERE Active = true MAXRESULTS 1")["Customer"]
-    SyncSettings.objects.create(
-        realm_id=connection.realm_id, unmatched_action="default_customer", default_customer_qbo_id=house["Id"]
-    )
+    house = _post_to_the_default_customer(connection, qbo)
     rita = customer_create(display_name="Returning Rita", sync_with_quickbooks=False)
     cash = _sale(Sale.Kind.CASH, rita)
     charge = _sale(Sale.Kind.CHARGE, rita)
     drain(connection.pk)
-    from customers.services import customer_update
-
-    customer_update(customer=rita, changes={"sync_with_quickbooks": True})  # she syncs on her own now
-    drain(connection.pk)
+    _starts_syncing(connection, rita)
     [cash_line] = cash.lines.all()
     [charge_line] = charge.lines.all()
     refund = refund_create(
