@@ -8,6 +8,7 @@ QuickBooks' way. Everything already sent stays sent.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -31,6 +32,9 @@ from syncportal.outbox.services import Operation, outbox_record
 TASK = "integrations.tasks.run_bulk"
 # Small enough that the bar moves and a cancel bites within seconds; a drain batch is 30 records.
 CHUNK = 60
+# How long a chunk waits for another worker's drain of the same company (well inside the task's
+# 150 s timeout); a chunk still unsent after that is counted as not yet accepted.
+BUSY_WAIT_SECONDS, BUSY_POLL_SECONDS = 30.0, 0.25
 LEASE = timedelta(minutes=5)  # longer than one chunk's drain (the cluster's task timeout is 150 s)
 ACTIVE_FAILURES = [SyncFailure.Status.OPEN, SyncFailure.Status.RETRYING]
 PERMISSIONS = {
@@ -165,9 +169,13 @@ def _finish(run: BulkRun, status: str) -> None:
 
 def _drain(connection_ids: Iterable[int]) -> None:
     # Directly, not through a queued task: the chunk's outcome is what the progress bar reports. If
-    # another worker holds a company's lease, that worker sends the chunk (the drain says "busy").
+    # another worker holds a company's lease, that worker sends the chunk; wait for it to let go
+    # (bounded) and drain once more, so the chunk is counted after it was sent, not before.
     for connection_id in sorted(set(connection_ids)):
-        push.drain(connection_id)
+        waited = 0.0
+        while push.drain(connection_id).busy and waited < BUSY_WAIT_SECONDS:
+            time.sleep(BUSY_POLL_SECONDS)
+            waited += BUSY_POLL_SECONDS
 
 
 def _resync_chunk(run: BulkRun, chunk: int) -> bool:

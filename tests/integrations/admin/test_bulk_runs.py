@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.services import customer_create
-from integrations.models import BulkRun, FieldMapping, SyncFailure
-from integrations.services.bulk_runs import bulk_resync_start, bulk_run_execute
+from integrations.models import BulkRun, FieldMapping, QBOConnection, SyncFailure
+from integrations.services.bulk_runs import bulk_resync_start, bulk_retry_start, bulk_run_execute
 from integrations.sync.push import drain
 from syncportal.outbox.models import OutboxEntry
 from tests.factories.integrations import user_in_role
@@ -143,6 +146,35 @@ def test_retry_all_of_a_cause_sends_them_and_counts_what_quickbooks_accepted(
     }
     assert SyncFailure.objects.get(cause__startswith="invalid_data").status == "open"  # not this cause
     assert set(company_names(qbo, "Harbor")) == set(names)
+
+
+@pytest.mark.sandbox
+def test_a_chunk_another_worker_is_draining_is_counted_once_it_was_sent(connection, qbo, sandbox_company):
+    for name in ("Pier Ice", "Pier Rope"):
+        sandbox_company.hook(
+            f"realms/{sandbox_company.realm}/bookkeeper",
+            {"entity": "Vendor", "action": "create", "fields": {"DisplayName": name}},
+        )
+        customer_create(display_name=name)
+    drain(connection.pk)
+    assert SyncFailure.objects.filter(cause="duplicate_name", status="open").count() == 2
+    for vendor in qbo.query("SELECT * FROM Vendor WHERE DisplayName LIKE 'Pier%'")["Vendor"]:
+        sandbox_company.hook(
+            f"realms/{sandbox_company.realm}/bookkeeper",
+            {"entity": "Vendor", "action": "update", "id": vendor["Id"],
+             "fields": {"DisplayName": vendor["DisplayName"] + " (vendor)"}},
+        )  # fmt: skip
+    run = bulk_retry_start(cause="duplicate_name", actor=user_in_role("Bookkeeper"), enqueue=False)
+    # Another host's worker holds the company's lease for a moment (its drain ends within a second).
+    QBOConnection.objects.filter(pk=connection.pk).update(
+        lease_owner="other-host:1", lease_expires_at=timezone.now() + timedelta(seconds=1)
+    )
+
+    bulk_run_execute(run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.sent, run.refused) == ("done", 2, 0)  # not "2 still failing"
+    assert set(company_names(qbo, "Pier")) == {"Pier Ice", "Pier Rope"}
 
 
 def test_who_may_watch_and_cancel(signed_in):
