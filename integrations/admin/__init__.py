@@ -9,4 +9,5 @@ from integrations.admin import (  # noqa: F401
     importing,
     mapping,
     merges,
+    outbox,
 )

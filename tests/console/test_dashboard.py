@@ -82,8 +82,9 @@ def test_sync_roles_see_the_measured_figures(client, known, role, django_assert_
         response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     html = response.content.decode()
-    # Queue: entries 2 and 3 are past the company's position.
-    assert '<td class="queue">2' in html.replace("\n", "")
+    # Queue: entries 2 and 3 are past the company's position; the figure opens the list of them.
+    waiting = reverse("admin:outbox_outboxentry_changelist") + f"?waiting_for={known.pk}"
+    assert f'<td class="queue"><a href="{waiting}">2</a>' in html.replace("\n", "")
     # Failures by root cause; the resolved one is not open.
     board = response.context["board"]
     company = board.companies[0]

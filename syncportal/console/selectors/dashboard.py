@@ -205,7 +205,7 @@ def _company(user, connection, queue, failures, conflicts) -> CompanyHealth:
         or connection.refresh_token_expires_at,
         last_push_at=connection.last_push_at,
         last_pull_at=connection.last_pull_at,
-        queue=Figure(depth, changelist_url(user, "outbox.outboxentry", id__gt=connection.outbox_position)),
+        queue=Figure(depth, changelist_url(user, "outbox.outboxentry", waiting_for=connection.pk)),
         oldest_pending_at=oldest,
         failures=Figure(
             sum(n for _, n in causes),
