@@ -61,8 +61,39 @@ class OutcomeFilter(admin.SimpleListFilter):
         return queryset.filter(outcome=self.value()) if self.value() else queryset
 
 
+class LogAdmin(admin.ModelAdmin):
+    """A read-only list over a big append-only table of records' histories (sync events, the
+    outbox): nobody adds, edits or deletes a row, pages are never counted, each row names its
+    record with a link to it."""
+
+    show_full_result_count = False
+    paginator = NoCountPaginator
+    list_per_page = 100
+    show_facets = admin.ShowFacets.NEVER  # facets count every filter value: too slow on big tables
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return NoCountPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, page=request.GET.get("p", 1)
+        )
+
+    @admin.display(description="record", ordering="entity")
+    def record_display(self, obj):
+        label = f"{obj.entity.split('.')[-1]} #{obj.object_id}" if obj.object_id else obj.entity
+        url = record_admin_url(obj.entity, obj.object_id)
+        return format_html('<a href="{}">{}</a>', url, label) if url else label
+
+
 @admin.register(SyncEvent)
-class SyncEventAdmin(admin.ModelAdmin):
+class SyncEventAdmin(LogAdmin):
     list_display = [
         "created_at",
         "direction",
@@ -88,30 +119,6 @@ class SyncEventAdmin(admin.ModelAdmin):
     # Newest first by primary key: ids grow with time, and the PK index answers ORDER BY … LIMIT
     # without sorting (ordering by created_at, id would sort every row sharing a timestamp).
     ordering = ["-id"]
-    show_full_result_count = False
-    paginator = NoCountPaginator
-    list_per_page = 100
-    show_facets = admin.ShowFacets.NEVER  # facets count every filter value: too slow on big tables
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return NoCountPaginator(
-            queryset, per_page, orphans, allow_empty_first_page, page=request.GET.get("p", 1)
-        )
-
-    @admin.display(description="record", ordering="entity")
-    def record_display(self, obj):
-        label = f"{obj.entity.split('.')[-1]} #{obj.object_id}" if obj.object_id else obj.entity
-        url = record_admin_url(obj.entity, obj.object_id)
-        return format_html('<a href="{}">{}</a>', url, label) if url else label
 
     @admin.display(description="QuickBooks")
     def qbo_display(self, obj):

@@ -10,10 +10,8 @@ the push engine is the only reader that moves a company past them.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.html import format_html
 
-from integrations.admin.events import NoCountPaginator
-from integrations.admin.links import record_admin_url
+from integrations.admin.events import LogAdmin
 from integrations.models.connection import QBOConnection
 from integrations.selectors.outbox import pending_q
 from syncportal.outbox.models import OutboxEntry
@@ -34,35 +32,12 @@ class WaitingForFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEntry)
-class OutboxEntryAdmin(admin.ModelAdmin):
+class OutboxEntryAdmin(LogAdmin):
     list_display = ["id", "created_at", "record_display", "operation", "fields_display", "actor"]
     list_filter = [WaitingForFilter, "operation"]
     list_select_related = ["actor"]
     # Oldest first: the order the push sends them in, and the PK index answers it without sorting.
     ordering = ["id"]
-    show_full_result_count = False
-    list_per_page = 100
-    show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return NoCountPaginator(
-            queryset, per_page, orphans, allow_empty_first_page, page=request.GET.get("p", 1)
-        )
-
-    @admin.display(description="record", ordering="entity")
-    def record_display(self, obj):
-        label = f"{obj.entity.split('.')[-1]} #{obj.object_id}"
-        url = record_admin_url(obj.entity, obj.object_id)
-        return format_html('<a href="{}">{}</a>', url, label) if url else label
 
     @admin.display(description="fields changed")
     def fields_display(self, obj):
