@@ -92,12 +92,13 @@ def test_a_429_in_the_middle_of_a_wave_loses_and_duplicates_nothing(connection, 
 
 def test_a_batch_is_cut_to_what_the_minute_has_left_and_the_rest_follows(connection, qbo, settings):
     # The minute's budget is not a multiple of 30: the last few requests of a window carry a small
-    # batch instead of going unused. A QuickBooks minute lasts 0.1 s here.
-    settings.QBO_CLOCK_SCALE = 600
+    # batch instead of going unused. A QuickBooks minute lasts 3 s here: long enough that the window
+    # cannot pass while the drain plans (a loaded CI host took more than 0.1 s), short for the test.
+    settings.QBO_CLOCK_SCALE = 20
     settings.QBO_REQUESTS_PER_MINUTE = 490
+    customers = [customer_create(display_name=f"Window {n}") for n in range(40)]
     now = time.time()
     QBOConnection.objects.filter(pk=connection.pk).update(recent_calls=[[now, 30, 1]] * 15 + [[now, 25, 1]])
-    customers = [customer_create(display_name=f"Window {n}") for n in range(40)]
 
     result = drain(connection.pk)
 
