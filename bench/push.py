@@ -14,7 +14,7 @@ Prints:
    for each modelled QuickBooks round trip in ``--latencies`` (the sandbox's latency hook);
 3. engine cost with every limit off: records/s and peak RSS while draining, at two queue sizes.
 
-    .venv/bin/python bench/push.py            # full: 200 edits, 5,000 + 5,000 + 5,000 at ×10 (~15 min)
+    .venv/bin/python bench/push.py            # full: 200 edits, 5,000 × 3 at ×10, three round trips (~20 min)
     .venv/bin/python bench/push.py --quick    # small sizes (~1 min)
     .venv/bin/python bench/push.py --scale 30 --latencies 250   # faster, CPU-bound on a small machine
 """
@@ -222,7 +222,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=0, help="customers (and sales, payments) to push")
     parser.add_argument(
         "--latencies",
-        default="0,250",
+        default="0,250,500",
         help="modelled QuickBooks round trips to run the throughput at, simulated ms (comma-separated)",
     )
     args = parser.parse_args()

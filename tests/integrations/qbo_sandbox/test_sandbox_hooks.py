@@ -140,8 +140,10 @@ def test_modelled_latency_delays_each_answer_and_each_batch_item(qb, sandbox, mo
     started = time.perf_counter()
     qb.batch_operation(ten_queries)
     batch = time.perf_counter() - started
-    assert 0.2 <= single < 1.0  # the sandbox's clock runs in real time here
-    assert 0.4 <= batch < 1.5  # 200 ms + 10 × 20 ms
+    # The sandbox's clock runs in real time here. The upper bounds only rule out the delay being
+    # applied twice; they are loose because CI hosts are shared and slow.
+    assert 0.2 <= single < 2.0
+    assert 0.4 <= batch < 3.0  # 200 ms + 10 × 20 ms
 
 
 def test_latency_hook_refuses_a_negative_or_non_numeric_value(sandbox, modelled_latency):
