@@ -19,6 +19,7 @@ from customers.matching.relations import relation_by_label
 from customers.matching.review import candidate_mark_not_duplicate, dedupe_run_cancel, dedupe_run_start
 from customers.merging import MERGE_PERMISSION, customer_merge_undo
 from customers.models import Customer, CustomerMerge, DedupeRun, DuplicateCandidate
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 TEMPLATES = "admin/customers/dedupe/"
 
@@ -193,7 +194,7 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomerMerge)
-class CustomerMergeAdmin(admin.ModelAdmin):
+class CustomerMergeAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "survivor_link", "duplicate_display", "actor", "moved_count", "undone"]
     list_filter = [("undone_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["survivor__display_name", "duplicate__display_name"]
@@ -243,15 +244,6 @@ class CustomerMergeAdmin(admin.ModelAdmin):
             "<div>{}: {}</div>",
             ((relation_by_label(label).title.capitalize(), len(ids)) for label, ids in obj.moved.items()),
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False  # an audit record is never edited
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_merge_permission(self, request) -> bool:
         return request.user.has_perm(MERGE_PERMISSION)

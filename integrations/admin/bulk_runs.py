@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from integrations.models.bulk import BulkRun
 from integrations.selectors.bulk_runs import bulk_run_status
 from integrations.services.bulk_runs import PERMISSIONS, bulk_run_cancel
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 
+# Runs start from the mapping screen's re-sync or the failure queue's Retry all; the record is kept.
 @admin.register(BulkRun)
-class BulkRunAdmin(admin.ModelAdmin):
+class BulkRunAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/integrations/bulkrun/change_form.html"
     list_display = ("__str__", "status", "progress", "records", "refused", "started_by", "created_at")
     list_filter = ("kind", "status", "created_at")
@@ -37,15 +39,6 @@ class BulkRunAdmin(admin.ModelAdmin):
     @admin.display(description="records sent")
     def records(self, run: BulkRun) -> str:
         return f"{run.done:,} of {run.total:,}"
-
-    def has_add_permission(self, request) -> bool:
-        return False  # started from the mapping screen's re-sync or the failure queue's Retry all
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # the record of what a run did is kept
 
     def can_cancel(self, request, run: BulkRun) -> bool:
         return request.user.has_perm(PERMISSIONS[run.kind][0])

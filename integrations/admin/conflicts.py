@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from integrations.admin.links import record_admin_url
 from integrations.models.sync import SyncConflict
 from integrations.services import conflicts as services
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 RESOLVERS = {
     "keep_local": ("kept SyncPortal's value; it is sent to QuickBooks now", services.conflict_keep_local),
@@ -33,7 +34,7 @@ def shown(value) -> str:
 
 
 @admin.register(SyncConflict)
-class SyncConflictAdmin(admin.ModelAdmin):
+class SyncConflictAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/integrations/syncconflict/change_form.html"
     list_display = [
         "record_display",
@@ -60,15 +61,6 @@ class SyncConflictAdmin(admin.ModelAdmin):
         "connection",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_resolve_permission(self, request, obj=None):
         return request.user.has_perm("integrations.resolve_syncconflict")

@@ -17,10 +17,12 @@ from integrations.admin.connection_views import can_connect
 from integrations.models.connection import QBOConnection
 from integrations.selectors.connection import connection_state, connections_with_queue
 from integrations.services.connection import refresh_token_expiring
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 
+# Connections come from "Connect to QuickBooks"; "Disconnect" revokes and keeps the history.
 @admin.register(QBOConnection)
-class QBOConnectionAdmin(admin.ModelAdmin):
+class QBOConnectionAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     list_display = (
         "company",
         "realm_id",
@@ -56,15 +58,6 @@ class QBOConnectionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return connections_with_queue().select_related("connected_by")
-
-    def has_add_permission(self, request):
-        return False  # connections come from "Connect to QuickBooks"
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # "Disconnect" revokes and keeps the history
 
     @admin.display(description="company", ordering="company_name")
     def company(self, obj):

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from integrations.admin.links import record_admin_url
 from integrations.models.sync import SyncEvent
 from integrations.sync.plan import ENTITY_MODELS
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 ENTITIES = sorted(ENTITY_MODELS)
 
@@ -61,7 +62,7 @@ class OutcomeFilter(admin.SimpleListFilter):
         return queryset.filter(outcome=self.value()) if self.value() else queryset
 
 
-class LogAdmin(admin.ModelAdmin):
+class LogAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     """A read-only list over a big append-only table of records' histories (sync events, the
     outbox): nobody adds, edits or deletes a row, pages are never counted, each row names its
     record with a link to it."""
@@ -70,15 +71,6 @@ class LogAdmin(admin.ModelAdmin):
     paginator = NoCountPaginator
     list_per_page = 100
     show_facets = admin.ShowFacets.NEVER  # facets count every filter value: too slow on big tables
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return NoCountPaginator(

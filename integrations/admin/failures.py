@@ -23,6 +23,7 @@ from integrations.selectors.record_sync import qbo_open_url
 from integrations.services import failures as services
 from integrations.services.bulk_runs import bulk_retry_start
 from integrations.sync.outcomes import cause_label
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 CONFIRM_TEMPLATE = "admin/integrations/syncfailure/confirm.html"
 
@@ -71,7 +72,7 @@ class CauseFilter(admin.SimpleListFilter):
 
 
 @admin.register(SyncFailure)
-class SyncFailureAdmin(admin.ModelAdmin):
+class SyncFailureAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/integrations/syncfailure/change_list.html"
     change_form_template = "admin/integrations/syncfailure/change_form.html"
     list_display = [
@@ -111,16 +112,7 @@ class SyncFailureAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    # -- permissions: nobody adds, edits or deletes failure rows; acting needs retry_syncfailure ----
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+    # -- permissions: acting on a failure needs retry_syncfailure --------------------------------
     def has_retry_permission(self, request, obj=None):
         return request.user.has_perm("integrations.retry_syncfailure")
 

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from integrations.importing.selectors import import_run_status
 from integrations.importing.services import import_run_cancel
 from integrations.models.importing import ImportRun
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 
+# Imports are started by connecting or by the qbo_import command; the record of one is kept.
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/integrations/importrun/change_form.html"
     list_display = ("__str__", "progress", "stage", "rows", "api_calls", "created_at", "finished_at")
     list_filter = ("status", "connection", "created_at")
@@ -38,15 +40,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     @admin.display(description="rows read")
     def rows(self, run: ImportRun) -> str:
         return f"{run.processed:,} of {run.total:,}"
-
-    def has_add_permission(self, request) -> bool:
-        return False  # imports are started by connecting, or by the qbo_import command
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # the record of what an import did is kept
 
     def has_cancel_permission(self, request) -> bool:
         return request.user.has_perm("integrations.cancel_importrun")

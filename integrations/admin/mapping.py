@@ -21,6 +21,7 @@ from integrations.mapping.fields import LOCAL_FIELDS, QBO_FIELDS, mappable
 from integrations.models.mapping import ConfigChange, FieldMapping, MatchRule, SyncSettings
 from integrations.resources import FieldMappingResource, MatchRuleResource
 from integrations.services import config as services
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 ARROWS = {"both": "↔", "to_qbo": "→", "from_qbo": "←", "off": "⊘"}
 TRANSFORM_HELP = (
@@ -302,7 +303,7 @@ class SyncSettingsAdmin(_AuditedAdmin):
 
 
 @admin.register(ConfigChange)
-class ConfigChangeAdmin(admin.ModelAdmin):
+class ConfigChangeAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     """The audit trail: read-only for everyone, whatever their permissions."""
 
     list_display = ("created_at", "actor", "action", "model", "object_repr", "summary")
@@ -338,12 +339,3 @@ class ConfigChangeAdmin(admin.ModelAdmin):
             if obj.after
             else "–"
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from integrations.models.merge import QBOMergeJob
 from integrations.sync.merge_steps import STEPS
+from syncportal.admin_readonly import SystemRecordAdminMixin
 
 _STEP_WORDS = {
     "transactions": "sales moved",
@@ -25,7 +26,7 @@ _STEP_WORDS = {
 
 
 @admin.register(QBOMergeJob)
-class QBOMergeJobAdmin(admin.ModelAdmin):
+class QBOMergeJobAdmin(SystemRecordAdminMixin, admin.ModelAdmin):
     list_display = ["merge_link", "action", "status", "steps_done", "created_at", "finished_at"]
     list_filter = ["status", "action", "connection", "created_at"]
     search_fields = ["=merge_id", "=survivor_id", "=duplicate_id"]
@@ -55,12 +56,3 @@ class QBOMergeJobAdmin(admin.ModelAdmin):
         steps = STEPS[job.action]
         words = [_STEP_WORDS[step] for step in steps if step in done]
         return f"{len(words)} of {len(steps)}" + (f": {', '.join(words)}" if words else "")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
