@@ -115,8 +115,10 @@ def customer_open_balance_summary() -> OpenBalanceSummary:
         ),
         over=Count("pk", filter=Q(credit_limit__isnull=False, balance__gt=F("credit_limit"))),
     )
+    # SQLite adds decimals in binary floating point; every balance is whole cents, so the cent is exact.
+    owed = Decimal(totals["owed"]).quantize(Decimal("0.01"))
     return OpenBalanceSummary(
-        customers_owing=totals["owing"], total_owed=totals["owed"], customers_over_limit=totals["over"]
+        customers_owing=totals["owing"], total_owed=owed, customers_over_limit=totals["over"]
     )
 
 

@@ -14,12 +14,20 @@ from customers.models import Customer
 from sales.models import CreditApplication, Item, Payment, PaymentAllocation, Refund, Sale, StoreCredit
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def _sum(queryset: QuerySet, field: str) -> Decimal:
-    return queryset.aggregate(
+    """The sum of a money column, to the cent.
+
+    SQLite has no decimal type: it adds the column in binary floating point, so nine amounts can
+    come back as 85438.5699999999. Every addend is whole cents, so rounding to the cent restores
+    the exact sum (PostgreSQL's numeric is exact already).
+    """
+    total = queryset.aggregate(
         total=Coalesce(Sum(field), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
     )["total"]
+    return Decimal(total).quantize(CENT)
 
 
 @dataclass(frozen=True)
