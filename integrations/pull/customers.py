@@ -69,8 +69,14 @@ def push_state(connection, customer: Customer, remote: dict, doc: dict) -> dict:
     if customs:
         record.custom_fields = {**(customer.custom_fields or {}), **customs}
     parent = _remote_parent(doc)
-    record.parent_id = -1 if parent else None
     record.bill_with_parent = bool(doc.get("BillWithParent")) if parent else False
+    return _doc_state(connection, record, parent)
+
+
+def _doc_state(connection, record: Customer, parent: str) -> dict:
+    """The builder's document for ``record`` (changed in place) under QuickBooks parent id ``parent``
+    (``""``: none), or {} when it cannot be built here."""
+    record.parent_id = -1 if parent else None
     refs = Refs(
         customers={-1: parent} if parent else {},
         mappings=tuple(mapping_specs()),
@@ -80,6 +86,17 @@ def push_state(connection, customer: Customer, remote: dict, doc: dict) -> dict:
         return documents.customer_doc(record, refs, "").state
     except (KeyError, documents.Invalid, Unresolved):
         return {}
+
+
+def _pushed_as_is(connection, link: QBOLink, customer: Customer, local_parent: str) -> bool:
+    """Whether our push last sent ``customer`` exactly as it is here now (same fingerprint).
+
+    Then QuickBooks took every value it holds here, even if the outbox still shows the change as
+    waiting (a worker died after the push was committed, before it moved the outbox on)."""
+    if not link.fingerprint or local_parent.startswith("local:"):
+        return False
+    state = _doc_state(connection, copy.copy(customer), local_parent)
+    return bool(state) and snapshots.fingerprint(state) == link.fingerprint
 
 
 def push_fingerprint(connection, customer: Customer, remote: dict, doc: dict) -> str:
@@ -200,7 +217,7 @@ def _local_values(connection, customer: Customer, remote: dict) -> dict:
 def _merge_fields(connection, link, customer, doc, remote, policies, balance) -> str:
     remote = {**remote, PARENT: _remote_parent(doc)}
     local = _local_values(connection, customer, remote)
-    base = base_values(link, local)
+    base = base_values(link, local, pushed_as_is=_pushed_as_is(connection, link, customer, local[PARENT]))
     open_ = record.open_conflicts(connection, ENTITY, customer.pk)
     qbo_updated = record.qbo_time(doc)
     changes, conflicts = {}, []

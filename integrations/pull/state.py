@@ -19,6 +19,7 @@ from integrations.selectors.outbox import pending_q
 from syncportal.outbox.models import OutboxEntry
 
 ALL_FIELDS = "*"
+CUSTOM_FIELDS = "custom_fields"  # the local field holding every custom field
 
 
 def pending_local_fields(link: QBOLink) -> set[str]:
@@ -57,12 +58,18 @@ def pending_local_fields(link: QBOLink) -> set[str]:
     return fields
 
 
-def base_values(link: QBOLink, local: dict[str, Any]) -> dict[str, Any]:
-    """Field → base value (or ``UNKNOWN``) for every field in ``local``."""
+def base_values(link: QBOLink, local: dict[str, Any], *, pushed_as_is: bool = False) -> dict[str, Any]:
+    """Field → base value (or ``UNKNOWN``) for every field in ``local``.
+
+    ``pushed_as_is``: our last push sent the record exactly as it is now, so whatever the outbox
+    still shows as waiting has reached QuickBooks, except custom fields (never pushed).
+    """
     stored = link.base or {}
     if stored and stored.get("_sync_token") == link.sync_token:
         return {name: stored.get(name, UNKNOWN) for name in local}
     pending = pending_local_fields(link)
+    if pushed_as_is:
+        pending = {CUSTOM_FIELDS} if pending & {ALL_FIELDS, CUSTOM_FIELDS} else set()
     if ALL_FIELDS in pending:
         return dict.fromkeys(local, UNKNOWN)
     # ``custom_fields[Tier]`` is pending when the local custom fields changed (one field here).

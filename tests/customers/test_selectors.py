@@ -121,7 +121,6 @@ def test_open_balance_summary_counts_who_owes_and_who_is_over_the_limit():
     )
 
 
-
 def test_total_owed_is_exact_to_the_cent_over_many_customers():
     # SQLite sums these nine balances in binary floating point to 85438.5699999999.
     amounts = ["65655.18", "86.72", "0.79", "897.29", "0.54", "17810.60", "0.65", "837.65", "149.15"]
@@ -129,6 +128,7 @@ def test_total_owed_is_exact_to_the_cent_over_many_customers():
         CustomerFactory(balance=Decimal(amount))
 
     assert customer_open_balance_summary().total_owed == Decimal("85438.57")
+
 
 def test_delete_blockers_name_what_protects_the_customer_but_not_notes():
     customer = CustomerFactory()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from customers.models import Customer
@@ -14,6 +15,7 @@ from customers.services import customer_create, customer_update
 from integrations.mapping.choices import ConflictPolicy
 from integrations.models import FieldMapping, QBOConnection, QBOLink, SyncConflict, SyncEvent
 from integrations.pull.cdc import pull
+from integrations.sync.chaos import WorkerKilled
 from integrations.sync.push import drain
 from syncportal.outbox.models import OutboxEntry
 from tests.integrations.pull.helpers import bookkeeper
@@ -124,6 +126,31 @@ def test_a_local_edit_survives_a_later_quickbooks_edit_of_another_field(connecti
     customer.refresh_from_db()
     assert (customer.email, customer.phone) == ("b@later.example", "555-0202")
     assert not SyncConflict.objects.exists()
+
+
+@pytest.mark.parametrize("policy", [ConflictPolicy.ASK, ConflictPolicy.NEWEST_WINS])
+def test_a_pushed_change_the_dead_worker_left_waiting_does_not_dispute_a_later_quickbooks_edit(
+    connection, sandbox_company, qbo, policy
+):
+    # Our note reached QuickBooks and was committed, but the worker died before it moved the outbox
+    # on, so the change still looks waiting. The bookkeeper's later note is QuickBooks' only change
+    # since: it is taken here, with no conflict and no write back over it (found by bench/soak.py).
+    FieldMapping.objects.filter(entity="customer", local_field="notes").update(conflict_policy=policy)
+    customer, qbo_id = _linked(connection, "Harbor Hardware", notes="first")
+    customer_update(customer=customer, changes={"notes": "ours"})
+    with override_settings(QBO_PUSH_CRASH_POINT="after_commit", QBO_PUSH_CRASH_MODE="raise"):
+        with pytest.raises(WorkerKilled):
+            drain(connection.pk)
+    bookkeeper(sandbox_company, "Customer", "update", qbo_id, Notes="theirs")
+
+    pull(connection.pk)
+
+    customer.refresh_from_db()
+    assert customer.notes == "theirs"
+    assert not SyncConflict.objects.filter(object_id=customer.pk).exists()
+    assert drain(connection.pk).pushed == 0
+    [remote] = qbo.query(f"SELECT * FROM Customer WHERE Id = '{qbo_id}'")["Customer"]
+    assert remote["Notes"] == "theirs"
 
 
 def test_made_inactive_in_quickbooks_is_reflected(connection, sandbox_company):
