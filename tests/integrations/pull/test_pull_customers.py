@@ -138,9 +138,9 @@ def test_a_pushed_change_the_dead_worker_left_waiting_does_not_dispute_a_later_q
     FieldMapping.objects.filter(entity="customer", local_field="notes").update(conflict_policy=policy)
     customer, qbo_id = _linked(connection, "Harbor Hardware", notes="first")
     customer_update(customer=customer, changes={"notes": "ours"})
-    with override_settings(QBO_PUSH_CRASH_POINT="after_commit", QBO_PUSH_CRASH_MODE="raise"):
-        with pytest.raises(WorkerKilled):
-            drain(connection.pk)
+    dies = override_settings(QBO_PUSH_CRASH_POINT="after_commit", QBO_PUSH_CRASH_MODE="raise")
+    with dies, pytest.raises(WorkerKilled):
+        drain(connection.pk)
     bookkeeper(sandbox_company, "Customer", "update", qbo_id, Notes="theirs")
 
     pull(connection.pk)
