@@ -217,7 +217,9 @@ def _local_values(connection, customer: Customer, remote: dict) -> dict:
 def _merge_fields(connection, link, customer, doc, remote, policies, balance) -> str:
     remote = {**remote, PARENT: _remote_parent(doc)}
     local = _local_values(connection, customer, remote)
-    base = base_values(link, local, pushed_as_is=_pushed_as_is(connection, link, customer, local[PARENT]))
+    base = base_values(
+        link, local, pushed_as_is=lambda: _pushed_as_is(connection, link, customer, local[PARENT])
+    )
     open_ = record.open_conflicts(connection, ENTITY, customer.pk)
     qbo_updated = record.qbo_time(doc)
     changes, conflicts = {}, []

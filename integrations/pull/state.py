@@ -9,6 +9,7 @@ change has an unknown base (treated as changed here, so the conflict policy deci
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -58,17 +59,20 @@ def pending_local_fields(link: QBOLink) -> set[str]:
     return fields
 
 
-def base_values(link: QBOLink, local: dict[str, Any], *, pushed_as_is: bool = False) -> dict[str, Any]:
+def base_values(
+    link: QBOLink, local: dict[str, Any], *, pushed_as_is: Callable[[], bool] | None = None
+) -> dict[str, Any]:
     """Field → base value (or ``UNKNOWN``) for every field in ``local``.
 
-    ``pushed_as_is``: our last push sent the record exactly as it is now, so whatever the outbox
-    still shows as waiting has reached QuickBooks, except custom fields (never pushed).
+    ``pushed_as_is()`` says whether our last push sent the record exactly as it is now; then
+    whatever the outbox still shows as waiting has reached QuickBooks, except custom fields (never
+    pushed). It builds the push's document, so it is asked only when something looks waiting.
     """
     stored = link.base or {}
     if stored and stored.get("_sync_token") == link.sync_token:
         return {name: stored.get(name, UNKNOWN) for name in local}
     pending = pending_local_fields(link)
-    if pushed_as_is:
+    if pending and pushed_as_is is not None and pushed_as_is():
         pending = {CUSTOM_FIELDS} if pending & {ALL_FIELDS, CUSTOM_FIELDS} else set()
     if ALL_FIELDS in pending:
         return dict.fromkeys(local, UNKNOWN)
